@@ -1,0 +1,1 @@
+//! Tables and charts for parlab (work in progress).

@@ -1,0 +1,83 @@
+//! The one error type of the library.
+//!
+//! Inputs are validated where they enter ([`Setup::new`](crate::Setup::new),
+//! [`Expr::parse`](crate::Expr::parse), [`parallel::Pool::new`](crate::parallel::Pool::new), ...),
+//! so the numeric loops that follow cannot fail, except for the two things only
+//! a run can reveal: an integrand that returns NaN or ±∞, or one that panics.
+//! Messages are lowercase, name the bad value and hint at the fix.
+
+use thiserror::Error;
+
+/// Shorthand for results whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in parlab.
+// The fields are the values each message names; the messages document them.
+#[allow(missing_docs)]
+#[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// An interval end is NaN or infinite.
+    #[error("the interval [{a}, {b}] is not finite: give two finite numbers, such as --from 0 --to 1")]
+    NonFiniteInterval { a: f64, b: f64 },
+    /// The two ends of the interval are equal.
+    #[error("the interval [{a}, {b}] is empty: --from and --to must differ")]
+    EmptyInterval { a: f64, b: f64 },
+    /// `n` is below what the rule needs.
+    #[error("the {rule} rule needs n >= {min}, got n = {n}")]
+    TooFewPoints { rule: &'static str, n: u64, min: u64 },
+    /// Simpson's rule works on pairs of subintervals.
+    #[error("the simpson rule needs an even n (pairs of subintervals), got n = {n}: try n = {}", n + 1)]
+    OddSimpson { n: u64 },
+    /// `n` is more than the rule can take, in memory or in time.
+    #[error("n = {n} is too large for the {rule} rule: {why}")]
+    TooManyPoints { rule: &'static str, n: u64, why: String },
+    /// A sweep with nothing to do.
+    #[error("the sweep has no sample sizes: give --samples N with N >= 1, or a non-empty list")]
+    NoSizes,
+    /// A sweep whose total work would take hours.
+    #[error("the sweep would draw {total:.2e} points in all, more than the limit of {limit:.0e}: use fewer or smaller sizes")]
+    SweepTooLarge { total: f64, limit: f64 },
+    /// Zero threads or workers were asked for.
+    #[error("the number of threads must be at least 1, got 0")]
+    ZeroThreads,
+    /// A thread pool could not be built.
+    #[error("could not build a pool of {threads} threads: {message}")]
+    Pool { threads: usize, message: String },
+    /// No catalogue integrand has this name.
+    #[error("unknown integrand `{name}`: the catalogue has {known}")]
+    UnknownIntegrand { name: String, known: String },
+    /// No rule has this name.
+    #[error("unknown rule `{name}`: choose one of lecture, partition, monte-carlo, midpoint, trapezoid, simpson")]
+    UnknownRule { name: String },
+    /// No sampler has this name.
+    #[error("unknown sampler `{name}`: choose one of spacings, bucket, sort")]
+    UnknownSampler { name: String },
+    /// No backend has this name.
+    #[error("unknown backend `{name}`: choose one of serial, rayon, chunked, process")]
+    UnknownBackend { name: String },
+    /// An expression that does not parse.
+    #[error("cannot parse the expression `{expr}`: {message}")]
+    Parse { expr: String, message: String },
+    /// An expression that uses a name other than `x`, `pi` and `e`.
+    #[error("the expression `{expr}` uses the unknown name `{name}`: the variable is `x`, the constants are `pi` and `e`, and the functions are sin cos tan asin acos atan sinh cosh tanh exp ln log10 log2 sqrt cbrt abs signum floor ceil")]
+    UnknownName { expr: String, name: String },
+    /// The integrand returned NaN or ±∞.
+    #[error("the integrand returned {value} at x = {x}: integrate over an interval where it is finite")]
+    NonFinite { x: f64, value: f64 },
+    /// Every value was finite, but their weighted sum was not.
+    #[error("the integrand's values are finite but their sum overflowed (got {value}): rescale the integrand")]
+    Overflow { value: f64 },
+    /// The integrand panicked while computing the estimate for `n`.
+    #[error("the integrand panicked while computing n = {n}: {message}")]
+    Panicked { n: u64, message: String },
+    /// An integrand that cannot travel to another process.
+    #[error("the process backend cannot send a closure to another process: use a catalogue integrand or an expression (parlab::Expr)")]
+    NotSendable,
+    /// A worker process failed, died or was killed.
+    #[error("worker process {worker} (pid {pid}) failed: {message}")]
+    Worker { worker: usize, pid: u32, message: String },
+    /// The `parlab` binary the process backend runs was not found or could not start.
+    #[error("cannot start the worker program {program}: {message}: build it with `cargo build --release -p parlab-cli`, or set PARLAB_BIN to the `parlab` binary")]
+    WorkerProgram { program: String, message: String },
+}

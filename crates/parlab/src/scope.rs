@@ -1,0 +1,115 @@
+//! The scope rules the lab relies on, each checked by the compiler.
+//!
+//! The notebooks and the `# Scope` sections say things like "a spawned
+//! thread cannot borrow a local". Each such claim has a twin here that must
+//! fail to compile with the named error, so if a claim ever stops being
+//! true, `cargo test --doc` says so. The vocabulary is the glossary's
+//! (`notebooks/GLOSSARY.md`): owns, moves into, copies, borrows (shared),
+//! borrows mutably, captures by reference / by move, outlives, dropped here,
+//! `Send`, `Sync`, global, local.
+//!
+//! # A spawned thread cannot borrow a local (E0373)
+//!
+//! `thread::spawn` may run the thread after the function returns, so its
+//! closure must own what it uses (`'static`). Capturing `samples` by
+//! reference is refused:
+//!
+//! ```compile_fail,E0373
+//! fn spawn_sum() -> std::thread::JoinHandle<f64> {
+//!     let samples = vec![0.25, 0.5, 0.75];
+//!     // scope: the closure captures `samples` by reference, but the thread may outlive it.
+//!     std::thread::spawn(|| samples.iter().sum())
+//! }
+//! ```
+//!
+//! The fix moves the vector into the closure (*captures by move*):
+//!
+//! ```
+//! let samples = vec![0.25, 0.5, 0.75];
+//! // scope: `samples` moves into the closure; the thread owns it now.
+//! let handle = std::thread::spawn(move || samples.iter().sum::<f64>());
+//! assert_eq!(handle.join().unwrap(), 1.5);
+//! ```
+//!
+//! Or `thread::scope`, whose threads are joined before the scope ends, so
+//! they may borrow locals:
+//!
+//! ```
+//! let samples = vec![0.25, 0.5, 0.75];
+//! let total = std::thread::scope(|s| s.spawn(|| samples.iter().sum::<f64>()).join().unwrap());
+//! assert_eq!(total, 1.5);
+//! assert_eq!(samples.len(), 3); // still ours: it was only borrowed
+//! ```
+//!
+//! # A moved value is gone (E0382)
+//!
+//! ```compile_fail,E0382
+//! let samples = vec![0.25, 0.5];
+//! let handle = std::thread::spawn(move || samples.len());
+//! println!("{}", samples.len()); // scope: `samples` moved into the thread above
+//! # handle.join().unwrap();
+//! ```
+//!
+//! The idiom *clone-into-block* keeps a copy: `let mine = samples.clone();` before the `move`.
+//!
+//! # An integrand shared by threads must be `Sync` (E0277)
+//!
+//! An `Rc` counts its owners without atomics, so it is neither `Send` nor
+//! `Sync`; a closure capturing one cannot be shared by a pool:
+//!
+//! ```compile_fail,E0277
+//! use std::rc::Rc;
+//! let height = Rc::new(1.0);
+//! let f = move |x: f64| *height / (1.0 + x * x);
+//! let setup = parlab::Setup::new(0.0, 1.0).unwrap();
+//! parlab::chunked::sweep(&f, &setup, &[10, 20], 2).unwrap();
+//! ```
+//!
+//! Nor can one that captures a `Cell`, which allows mutation through a shared borrow:
+//!
+//! ```compile_fail,E0277
+//! use std::cell::Cell;
+//! let calls = Cell::new(0);
+//! let f = |x: f64| { calls.set(calls.get() + 1); x };
+//! let setup = parlab::Setup::new(0.0, 1.0).unwrap();
+//! let pool = parlab::parallel::Pool::new(2).unwrap();
+//! parlab::parallel::sweep(&f, &setup, &[10, 20], &pool).unwrap();
+//! ```
+//!
+//! The fix uses the thread-safe versions, `Arc` and the atomics:
+//!
+//! ```
+//! use std::sync::{Arc, atomic::{AtomicU64, Ordering}};
+//! let height = Arc::new(1.0);
+//! let calls = AtomicU64::new(0);
+//! let f = |x: f64| { calls.fetch_add(1, Ordering::Relaxed); *height / (1.0 + x * x) };
+//! let setup = parlab::Setup::new(0.0, 1.0).unwrap().with_rule(parlab::Rule::Midpoint);
+//! let pool = parlab::parallel::Pool::new(2).unwrap();
+//! parlab::parallel::sweep(&f, &setup, &[10, 20], &pool).unwrap();
+//! assert_eq!(calls.load(Ordering::Relaxed), 30);
+//! ```
+//!
+//! # Tasks cannot all mutate one captured counter (E0594)
+//!
+//! rayon's closures are `Fn`: they may only borrow what they capture
+//! (shared), because many threads run them at once. Adding to a captured
+//! `f64` is refused:
+//!
+//! ```compile_fail,E0594
+//! use rayon::prelude::*;
+//! let mut total = 0.0;
+//! (1..=100).into_par_iter().for_each(|n| total += 1.0 / n as f64);
+//! ```
+//!
+//! The fix lets each task return its part and combines the parts (`sum`,
+//! or `map` then `collect`), so nothing is shared mutably:
+//!
+//! ```
+//! use rayon::prelude::*;
+//! let total: f64 = (1..=100).into_par_iter().map(|n| 1.0 / n as f64).sum();
+//! assert!((total - 5.187377517639621).abs() < 1e-12);
+//! ```
+//!
+//! A parallel float sum adds in an order that depends on the split, so its
+//! last bits may change from run to run; parlab's sweeps never sum across
+//! tasks, which is why their bits never change.
