@@ -1,1 +1,39 @@
 //! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The workspace's top folder.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+}
+
+/// The real `parlab` binary, built once per test run with the same profile
+/// as the tests, and exported as `PARLAB_BIN` so the process backend uses it too.
+///
+/// Cargo builds a binary for the integration tests of its own package only,
+/// and `parlab` lives in `parlab-cli`, so the tests build it themselves.
+pub fn parlab_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let profile_dir = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent()?.parent().map(Path::to_path_buf))
+            .expect("tests run from target/<profile>/deps");
+        let release = profile_dir.file_name().is_some_and(|n| n == "release");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut build = Command::new(cargo);
+        build.current_dir(workspace()).args(["build", "--quiet", "--package", "parlab-cli", "--bin", "parlab"]);
+        if release {
+            build.arg("--release");
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(status.success(), "building the parlab binary failed");
+        let bin = profile_dir.join(format!("parlab{}", std::env::consts::EXE_SUFFIX));
+        assert!(bin.is_file(), "no parlab binary at {}", bin.display());
+        // SAFETY: set once, before any test reads it, under the OnceLock.
+        unsafe { std::env::set_var("PARLAB_BIN", &bin) };
+        bin
+    })
+}

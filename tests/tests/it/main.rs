@@ -1,0 +1,11 @@
+//! parlab's integration tests: one binary, one module per part of the lab.
+//!
+//! - `backends`: every backend gives the serial bits; errors and panics on every backend.
+//! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
+//! - `cli`: the real `parlab` binary, good and bad input.
+//! - `notebooks`: notebooks committed without outputs; the lab's student version matches its source.
+
+mod backends;
+mod cli;
+mod notebooks;
+mod properties;
