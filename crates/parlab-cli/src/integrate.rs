@@ -1,0 +1,105 @@
+//! `parlab integrate`: one estimate.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use anyhow::Result;
+use parlab::{Rule, Sampler};
+use serde::Serialize;
+
+use crate::cli::IntegrateArgs;
+use crate::input::{with_integrand, Job};
+use crate::memory::{human_bytes, peak_rss_bytes};
+use crate::progress;
+
+/// Estimates below this many points finish too fast to need a spinner.
+const SPINNER_FROM: u64 = 20_000_000;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    integrand: &'a str,
+    formula: &'a str,
+    from: f64,
+    to: f64,
+    rule: Rule,
+    sampler: Sampler,
+    seed: u64,
+    n: u64,
+    value: f64,
+    evaluations: u64,
+    error_estimate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<f64>,
+    seconds: f64,
+    peak_rss_bytes: Option<u64>,
+}
+
+pub fn run(args: &IntegrateArgs) -> Result<String> {
+    let job = Job::from_problem(&args.problem)?;
+    let setup = job.setup;
+    // Refuse a bad n before any spinner appears.
+    setup.check(args.n)?;
+    let spinner = (progress::wanted(args.progress) && args.n >= SPINNER_FROM)
+        .then(|| progress::spinner(format!("{} rule, n = {}", setup.rule(), args.n)));
+    let clock = Instant::now();
+    let estimate = with_integrand!(&job.source, |f| setup.estimate(f, args.n));
+    let seconds = clock.elapsed().as_secs_f64();
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
+    let estimate = estimate?;
+    let exact = job.exact();
+    let report = Report {
+        integrand: job.source.name(),
+        formula: job.source.formula(),
+        from: setup.a(),
+        to: setup.b(),
+        rule: estimate.rule,
+        sampler: setup.sampler(),
+        seed: setup.seed(),
+        n: estimate.n,
+        value: estimate.value,
+        evaluations: estimate.evaluations,
+        error_estimate: estimate.error_estimate,
+        exact,
+        error: exact.map(|exact| estimate.value - exact),
+        seconds,
+        peak_rss_bytes: peak_rss_bytes(),
+    };
+    if args.json {
+        return Ok(serde_json::to_string(&report)? + "\n");
+    }
+    Ok(text(&report))
+}
+
+fn text(r: &Report) -> String {
+    let mut out = String::new();
+    let source = match r.integrand == r.formula {
+        true => String::new(),
+        false => format!(" (catalogue `{}`)", r.integrand),
+    };
+    let _ = writeln!(out, "integral of {} over [{}, {}]{source}", r.formula, r.from, r.to);
+    let random = if r.rule.is_random() { format!(", sampler {}, seed {}", r.sampler, r.seed) } else { String::new() };
+    let _ = writeln!(out, "rule            {}, n = {}{random}", r.rule, r.n);
+    let _ = writeln!(out, "value           {}", r.value);
+    match r.error_estimate {
+        Some(e) => {
+            let _ = writeln!(out, "error estimate  {e:.3e}");
+        }
+        None => {
+            let _ = writeln!(out, "error estimate  none (the {} rule has none)", r.rule);
+        }
+    }
+    if let (Some(exact), Some(error)) = (r.exact, r.error) {
+        let _ = writeln!(out, "exact           {exact}");
+        let _ = writeln!(out, "error           {error:.3e}");
+    }
+    let _ = writeln!(out, "evaluations     {}", r.evaluations);
+    let _ = writeln!(out, "time            {}", crate::bench::human_seconds(r.seconds));
+    if let Some(peak) = r.peak_rss_bytes {
+        let _ = writeln!(out, "peak memory     {}", human_bytes(peak));
+    }
+    out
+}
