@@ -11,6 +11,7 @@ use std::path::Path;
 use plotters::chart::SeriesLabelPosition;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{write_file, Result};
 
@@ -184,6 +185,7 @@ pub(crate) struct Plot<'t> {
     pub y: Scale,
     pub x_range: Range<f64>,
     pub y_range: Range<f64>,
+    /// Where the legend goes; `None` picks the corner with the least data.
     pub legend: Option<SeriesLabelPosition>,
     /// Label only whole numbers on x (thread counts).
     pub x_integers: bool,
@@ -202,7 +204,7 @@ impl<'t> Plot<'t> {
             y,
             x_range: 0.0..1.0,
             y_range: 0.0..1.0,
-            legend: Some(SeriesLabelPosition::UpperRight),
+            legend: None,
             x_integers: false,
             y_ticks: None,
             y_tick_count: None,
@@ -292,7 +294,9 @@ impl<'t> Plot<'t> {
             layer.draw(&mut chart)?;
         }
 
-        if let Some(position) = self.legend.clone() {
+        let entries = layers.iter().filter(|l| matches!(l, Layer::Line { label: Some(_), .. })).count();
+        if entries > 0 {
+            let position = self.legend.clone().unwrap_or_else(|| self.quiet_corner(layers, entries));
             chart
                 .configure_series_labels()
                 .position(position)
@@ -304,6 +308,51 @@ impl<'t> Plot<'t> {
         }
         root.present()?;
         Ok(())
+    }
+}
+
+impl Plot<'_> {
+    /// The corner of the plot whose legend-sized box covers the fewest
+    /// points of the lines and paths (sampled along each segment).
+    fn quiet_corner(&self, layers: &[Layer], entries: usize) -> SeriesLabelPosition {
+        let (xr, yr) = (&self.x_range, &self.y_range);
+        let unit = |(x, y): (f64, f64)| ((x - xr.start) / (xr.end - xr.start), (y - yr.start) / (yr.end - yr.start));
+        let mut samples = Vec::new();
+        for layer in layers {
+            let points = match layer {
+                Layer::Line { points, .. } | Layer::Path { points, .. } => points,
+                Layer::Text { at, text, .. } => {
+                    // Text counts as much as a line across its width.
+                    let (u, v) = unit(*at);
+                    samples.extend((0..text.chars().count()).map(|i| (u + i as f64 * 0.012, v - 0.02)));
+                    continue;
+                }
+                Layer::Rect { .. } => continue,
+            };
+            for pair in points.windows(2) {
+                let (a, b) = (unit(pair[0]), unit(pair[1]));
+                samples.extend((0..8).map(|i| {
+                    let t = f64::from(i) / 8.0;
+                    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+                }));
+            }
+            if let Some(&last) = points.last() {
+                samples.push(unit(last));
+            }
+        }
+        // A legend line is about 18 px of a plot about 330 px high, and about 40% wide.
+        let (w, h) = (0.42, ((entries as f64 * 18.0 + 16.0) / 330.0).min(0.95));
+        let corners = [
+            (SeriesLabelPosition::UpperRight, 1.0 - w..1.0, 1.0 - h..1.0),
+            (SeriesLabelPosition::UpperLeft, 0.0..w, 1.0 - h..1.0),
+            (SeriesLabelPosition::LowerLeft, 0.0..w, 0.0..h),
+            (SeriesLabelPosition::LowerRight, 1.0 - w..1.0, 0.0..h),
+        ];
+        corners
+            .into_iter()
+            .min_by_key(|(_, xs, ys)| samples.iter().filter(|(u, v)| xs.contains(u) && ys.contains(v)).count())
+            .map(|(position, _, _)| position)
+            .unwrap_or(SeriesLabelPosition::UpperRight)
     }
 }
 
@@ -342,8 +391,8 @@ pub(crate) enum Layer {
     Path { points: Vec<(f64, f64)>, colour: RGBAColor, width: u32 },
     /// A filled rectangle between two corners.
     Rect { from: (f64, f64), to: (f64, f64), fill: RGBAColor },
-    /// Text whose top left is at a point.
-    Text { at: (f64, f64), text: String, size: u32, colour: RGBColor },
+    /// Text whose top left (top right if `right`) is at a point.
+    Text { at: (f64, f64), text: String, size: u32, colour: RGBColor, right: bool },
 }
 
 impl Layer {
@@ -359,7 +408,12 @@ impl Layer {
 
     /// Text at a point.
     pub(crate) fn text(at: (f64, f64), text: impl Into<String>, size: u32, colour: RGBColor) -> Layer {
-        Layer::Text { at, text: text.into(), size, colour }
+        Layer::Text { at, text: text.into(), size, colour, right: false }
+    }
+
+    /// Text that ends at a point.
+    pub(crate) fn text_right(at: (f64, f64), text: impl Into<String>, size: u32, colour: RGBColor) -> Layer {
+        Layer::Text { at, text: text.into(), size, colour, right: true }
     }
 
     fn draw<'a, 'b: 'a>(&self, chart: &mut Ctx<'a, 'b>) -> DrawResult {
@@ -392,8 +446,10 @@ impl Layer {
             Layer::Rect { from, to, fill } => {
                 chart.draw_series(std::iter::once(Rectangle::new([*from, *to], fill.filled())))?;
             }
-            Layer::Text { at, text, size, colour } => {
-                chart.draw_series(std::iter::once(Text::new(text.clone(), *at, ("sans-serif", *size).into_font().color(colour))))?;
+            Layer::Text { at, text, size, colour, right } => {
+                let h = if *right { HPos::Right } else { HPos::Left };
+                let style = ("sans-serif", *size).into_font().color(colour).pos(Pos::new(h, VPos::Top));
+                chart.draw_series(std::iter::once(Text::new(text.clone(), *at, style)))?;
             }
         }
         Ok(())

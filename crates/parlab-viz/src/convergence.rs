@@ -1,7 +1,6 @@
 //! Convergence charts: the estimate against n, the error against n on
 //! log-log axes with reference slopes, and work against precision.
 
-use plotters::chart::SeriesLabelPosition;
 use plotters::style::BLACK;
 
 use parlab::sweep::Sweep;
@@ -67,6 +66,10 @@ fn series_label(sweep: &Sweep, with_sampler: bool) -> String {
     if with_sampler && rule.is_random() { format!("{rule} ({})", sweep.setup.sampler()) } else { rule.to_string() }
 }
 
+/// log₁₀ of the error below which a rule has hit round-off, not its order:
+/// such points are not used to place a reference slope.
+const ROUND_OFF: f64 = -13.0;
+
 /// The reference slopes of an error chart: n^−½ (Monte Carlo), n^−1, n^−2, n^−4.
 pub const REFERENCE_SLOPES: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
 
@@ -97,7 +100,7 @@ pub const REFERENCE_SLOPES: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
 /// let mid = serial::sweep(&f, &setup.with_rule(Rule::Midpoint), &sizes).unwrap();
 /// let simpson = serial::sweep(&f, &setup.with_rule(Rule::Simpson), &sizes).unwrap(); // exact: all skipped
 /// let chart = parlab_viz::error_chart(&[&mid, &simpson], 1.0 / 3.0);
-/// assert!(chart.svg().contains("midpoint") && chart.svg().contains("n^−2"));
+/// assert!(chart.svg().contains("midpoint") && chart.svg().contains("n⁻²"));
 /// ```
 pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
     let labels = unique_labels(sweeps);
@@ -112,7 +115,6 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
     let mut plot = Plot::new("|error| against n (log-log)", "n (log scale)", "|estimate − exact| (log scale)", Scale::Log, Scale::Log);
     plot.x_range = span(series.iter().flatten().map(|p| p.0), 0.03);
     plot.y_range = span(series.iter().flatten().map(|p| p.1), 0.05);
-    plot.legend = Some(SeriesLabelPosition::LowerLeft);
     let (xr, yr) = (plot.x_range.clone(), plot.y_range.clone());
 
     // Anchor each slope: fitted to a sweep of that order, else through the centre.
@@ -123,7 +125,7 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
     let references: Vec<(f64, f64)> = REFERENCE_SLOPES
         .iter()
         .map(|&p| {
-            let fitted = sweeps.iter().zip(&series).find(|(s, pts)| s.rule().order() == p && !pts.is_empty()).and_then(|(_, pts)| median(pts.iter().map(|(lx, ly)| ly + p * lx).collect()));
+            let fitted = sweeps.iter().zip(&series).find(|(s, pts)| s.rule().order() == p && !pts.is_empty()).and_then(|(_, pts)| median(pts.iter().filter(|(_, ly)| *ly > ROUND_OFF).map(|(lx, ly)| ly + p * lx).collect()));
             (p, fitted.unwrap_or(centre.1 + p * centre.0))
         })
         .collect();
@@ -139,9 +141,7 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
         let (x0, x1) = (xr.start.max((log_c - yr.end) / p), xr.end.min((log_c - yr.start) / p));
         if x0 < x1 && !empty {
             layers.push(Layer::dashed(vec![(x0, log_c - p * x0), (x1, log_c - p * x1)], GREY, 1, None));
-            let name = if p == 0.5 { "n^−½".to_string() } else { format!("n^−{p}") };
-            let (tx, ty) = (x1 - 0.02 * (xr.end - xr.start), log_c - p * x1);
-            layers.push(Layer::text((tx.max(x0), ty.min(yr.end - 0.04 * (yr.end - yr.start))), name, 12, GREY));
+            layers.push(Layer::text_right((x1 - 0.015 * (xr.end - xr.start), (log_c - p * x1).min(yr.end - 0.03 * (yr.end - yr.start))), slope_name(p), 12, GREY));
         }
     }
     for (i, (points, label)) in series.into_iter().zip(&labels).enumerate() {
@@ -149,6 +149,17 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
         layers.push(Layer::line(points, colour(i), label, markers));
     }
     plot.draw(layers)
+}
+
+/// n⁻ᵖ in superscripts, as the chart labels a reference slope.
+pub(crate) fn slope_name(p: f64) -> String {
+    const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let power: String = if p == 0.5 {
+        "½".into()
+    } else {
+        format!("{p}").chars().map(|c| c.to_digit(10).map_or(c, |d| SUPERSCRIPT[d as usize])).collect()
+    };
+    format!("n⁻{power}")
 }
 
 /// Names for sweeps that tell them apart: rule, then sampler, then backend.

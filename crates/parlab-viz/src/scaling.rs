@@ -1,7 +1,6 @@
 //! Scaling charts: speedup and efficiency against threads, with the ideal,
 //! the spread of repeated runs and the Amdahl fit.
 
-use plotters::chart::SeriesLabelPosition;
 use plotters::style::{Color, RGBColor, BLACK, RED};
 
 use parlab::scaling::Scaling;
@@ -86,7 +85,6 @@ fn scaling_chart(scalings: &[(&str, &Scaling)], measure: Measure) -> Chart {
         Measure::Speedup => 0.0..top.max(max_p) * 1.08,
         Measure::Efficiency => 0.0..top.max(1.0) * 1.12,
     };
-    plot.legend = Some(if measure == Measure::Speedup { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::LowerLeft });
     let (xr, yr) = (plot.x_range.clone(), plot.y_range.clone());
     let oversubscribed = available.filter(|&a| (a as f64) < max_p);
     let mut layers = Vec::new();
@@ -111,7 +109,7 @@ fn scaling_chart(scalings: &[(&str, &Scaling)], measure: Measure) -> Chart {
             .map(|j| 1.0 + (max_p - 1.0) * f64::from(j) / 60.0)
             .map(|p| (p, if measure == Measure::Efficiency { scaling.amdahl(p) / p } else { scaling.amdahl(p) }))
             .collect();
-        let name = format!("{label}: Amdahl fit, s = {}", crate::table::format_number(scaling.serial_fraction));
+        let name = format!("{label}: Amdahl fit, s = {}", format_args!("{:.3}", scaling.serial_fraction));
         layers.push(Layer::dashed(curve, c, 1, Some(&name)));
     }
     plot.draw(layers)

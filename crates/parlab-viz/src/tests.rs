@@ -161,7 +161,7 @@ fn error_chart_labels_series_and_reference_slopes() {
     let mid = serial_sweep(Rule::Midpoint, &sizes);
     let mc = serial_sweep(Rule::MonteCarlo, &sizes);
     let simpson = serial_sweep(Rule::Simpson, &sizes);
-    assert_svg(&error_chart(&[&mid, &mc, &simpson], FRAC_PI_4), &["midpoint", "monte-carlo", "simpson", "n^−½", "n^−2"]);
+    assert_svg(&error_chart(&[&mid, &mc, &simpson], FRAC_PI_4), &["midpoint", "monte-carlo", "simpson", "n⁻½", "n⁻²"]);
 }
 
 #[test]
