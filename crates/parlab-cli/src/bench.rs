@@ -63,7 +63,7 @@ pub fn run(args: &BenchArgs) -> Result<String> {
         plan.push((kind.clone(), counts));
     }
     let total: usize = plan.iter().map(|(_, c)| c.len()).sum();
-    let bar = progress::wanted(args.progress).then(|| progress::bar(total as u64, "bench", "measurements"));
+    let bar = progress::wanted(args.progress, true).then(|| progress::bar(total as u64, "bench", "measurements"));
     let mut backends = Vec::new();
     for (kind, counts) in &plan {
         let mut timings = Vec::new();

@@ -42,12 +42,17 @@ JSON (--json) prints one object:
 CSV (--csv) prints the header `n,value,evaluations,error_estimate,error` and one
 row per point; an absent value is an empty field.";
 
-const INTERVAL_NOTE: &str = "\
+/// The interval's rules, for the long help of every command that integrates.
+macro_rules! interval_note {
+    () => {
+        "\
 The interval: --from and --to take numbers or constant expressions such as pi or
 2*pi. They default to the catalogue entry's interval with --integrand, else
 [0, 1]. A reversed interval (--from 1 --to 0) is integrated with the sign
 flipped: the integral from b to a is minus the integral from a to b. An empty
-(--from 1 --to 1) or non-finite interval is refused.";
+(--from 1 --to 1) or non-finite interval is refused."
+    };
+}
 
 /// parlab: the lecture's numerical integration, serial and parallel, with the same bits.
 #[derive(Debug, Parser)]
@@ -72,17 +77,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// One estimate of an integral
-    #[command(long_about = "One estimate of an integral.\n\n\
+    #[command(long_about = concat!("One estimate of an integral.\n\n\
         Defaults: the lecture's integrand 1/(1+x^2) (catalogue `lecture`) on [0, 1], the \
-        lecture's rule, n = 1000, the spacings sampler, seed 0.", after_long_help = JSON_INTEGRATE)]
+        lecture's rule, n = 1000, the spacings sampler, seed 0.\n\n", interval_note!()), after_long_help = JSON_INTEGRATE)]
     Integrate(IntegrateArgs),
 
     /// The convergence sweep: one estimate per sample size, on any backend
-    #[command(long_about = "The convergence sweep: one estimate per sample size, on any backend.\n\n\
+    #[command(long_about = concat!("The convergence sweep: one estimate per sample size, on any backend.\n\n\
         This is the lecture's serial(samples, f, lb, ub) and multiprocess(processes, samples, f, lb, ub). \
         Every backend gives the same bits: the estimate for n draws from the stream seeded by \
         (seed, n), whichever thread or process computes it, so the value for n equals \
-        `parlab integrate -n N` with the same seed.", after_long_help = JSON_SWEEP)]
+        `parlab integrate -n N` with the same seed.\n\n", interval_note!()), after_long_help = JSON_SWEEP)]
     Sweep(SweepArgs),
 
     /// Time backends and thread counts, or the lecture's numpy code against parlab
@@ -102,42 +107,59 @@ pub enum Command {
     /// Serve tasks for the process backend over stdin and stdout (internal)
     #[command(hide = true)]
     Worker,
+
+    /// Count in this process's own memory and print the result (internal:
+    /// `parlab::process::count_in_worker` runs it to show that processes share nothing)
+    #[command(hide = true)]
+    Count(CountArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct CountArgs {
+    /// The value the worker's counter starts from
+    #[arg(long, value_name = "START", default_value = "0", value_parser = parse_count)]
+    pub start: u64,
+
+    /// How many times to add one
+    #[arg(long, value_name = "TIMES", value_parser = parse_count)]
+    pub times: u64,
+}
+
+const HEADING: &str = "Integrand and rule";
 
 /// What to integrate, where, and how: shared by every subcommand that integrates.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Integrand and rule", after_long_help = INTERVAL_NOTE)]
 pub struct Problem {
     /// The integrand as an expression in x, e.g. '1/(1+x^2)' or 'exp(-x^2)*sin(3*x)'
     ///
     /// Operators + - * / ^ and parentheses; the variable x; the constants pi and e;
     /// the functions sin cos tan asin acos atan sinh cosh tanh exp ln log10 log2
     /// sqrt cbrt abs signum floor ceil. Expressions travel to worker processes as text.
-    #[arg(long = "fn", value_name = "EXPR", conflicts_with = "integrand", allow_hyphen_values = true)]
+    #[arg(help_heading = HEADING, long = "fn", value_name = "EXPR", conflicts_with = "integrand", allow_hyphen_values = true)]
     pub expr: Option<String>,
 
     /// A named integrand from the catalogue (see `parlab catalogue`) [default: lecture]
-    #[arg(long, value_name = "NAME")]
+    #[arg(help_heading = HEADING, long, value_name = "NAME")]
     pub integrand: Option<String>,
 
     /// Lower end of the interval [default: the entry's, else 0]
-    #[arg(long, value_name = "A", allow_hyphen_values = true, value_parser = parse_end)]
+    #[arg(help_heading = HEADING, long, value_name = "A", allow_hyphen_values = true, value_parser = parse_end)]
     pub from: Option<f64>,
 
     /// Upper end of the interval [default: the entry's, else 1]
-    #[arg(long, value_name = "B", allow_hyphen_values = true, value_parser = parse_end)]
+    #[arg(help_heading = HEADING, long, value_name = "B", allow_hyphen_values = true, value_parser = parse_end)]
     pub to: Option<f64>,
 
     /// The rule: lecture, partition, monte-carlo, midpoint, trapezoid or simpson
-    #[arg(long, value_name = "RULE", default_value = "lecture", value_parser = parse_rule)]
+    #[arg(help_heading = HEADING, long, value_name = "RULE", default_value = "lecture", value_parser = parse_rule)]
     pub rule: Rule,
 
     /// How random rules get sorted uniforms: spacings (O(n), streams), bucket (O(n)) or sort (the lecture's O(n log n))
-    #[arg(long, value_name = "SAMPLER", default_value = "spacings", value_parser = parse_sampler)]
+    #[arg(help_heading = HEADING, long, value_name = "SAMPLER", default_value = "spacings", value_parser = parse_sampler)]
     pub sampler: Sampler,
 
     /// The seed; the estimate for n draws from the stream seeded by (seed, n)
-    #[arg(long, value_name = "SEED", default_value = "0", allow_hyphen_values = true, value_parser = parse_seed)]
+    #[arg(help_heading = HEADING, long, value_name = "SEED", default_value = "0", allow_hyphen_values = true, value_parser = parse_seed)]
     pub seed: u64,
 }
 
@@ -161,7 +183,7 @@ pub struct IntegrateArgs {
     #[arg(short = 'n', value_name = "N", default_value = "1000", allow_hyphen_values = true, value_parser = parse_count)]
     pub n: u64,
 
-    /// Print one JSON object (fields below, in --help)
+    /// Print one JSON object (its fields are listed at the end of --help)
     #[arg(long)]
     pub json: bool,
 
@@ -192,7 +214,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse_count_usize)]
     pub threads: Option<usize>,
 
-    /// Print one JSON object (fields below, in --help)
+    /// Print one JSON object (its fields are listed at the end of --help)
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
 
@@ -221,6 +243,10 @@ pub struct BenchArgs {
     /// The Python to run the lecture's code with [default: $PARLAB_PYTHON, else target/lab/venv, else a venv made in target/bench/venv]
     #[arg(long, value_name = "PATH", help_heading = "Against the lecture")]
     pub python: Option<PathBuf>,
+
+    /// Points of the one estimate timed per sample
+    #[arg(long, value_name = "N", default_value = "1e6", help_heading = "Against the lecture", value_parser = parse_count)]
+    pub points: u64,
 
     /// Skip the peak-memory run (one estimate with n = 10^9)
     #[arg(long, help_heading = "Against the lecture")]

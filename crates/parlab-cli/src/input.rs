@@ -11,6 +11,8 @@ use crate::cli::Problem;
 /// A catalogue entry stays an entry (not an expression of it), so the process
 /// backend sends it to workers by name; a `--fn` text stays an expression and
 /// travels as text.
+// One per run: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     Entry(&'static Entry),
     Expr(Expr),

@@ -41,7 +41,7 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
     let setup = job.setup;
     // Refuse a bad n before any spinner appears.
     setup.check(args.n)?;
-    let spinner = (progress::wanted(args.progress) && args.n >= SPINNER_FROM)
+    let spinner = progress::wanted(args.progress, args.n >= SPINNER_FROM)
         .then(|| progress::spinner(format!("{} rule, n = {}", setup.rule(), args.n)));
     let clock = Instant::now();
     let estimate = with_integrand!(&job.source, |f| setup.estimate(f, args.n));

@@ -35,8 +35,6 @@ use crate::python;
 const LECTURE_SAMPLES: u64 = 10_000;
 /// The lecture's `multiprocess(2, ...)`.
 const LECTURE_PROCESSES: usize = 2;
-/// Points in the per-sample measurement.
-const PER_SAMPLE_N: u64 = 1_000_000;
 /// Points in the memory measurement.
 const MEMORY_N: u64 = 1_000_000_000;
 
@@ -214,7 +212,7 @@ fn against(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Sweep
     });
 
     let rounds = args.warmup + args.repeats.max(1);
-    let bar = progress::wanted(args.progress).then(|| progress::bar((rounds * contenders.len()) as u64, "against the lecture", "runs"));
+    let bar = progress::wanted(args.progress, true).then(|| progress::bar((rounds * contenders.len()) as u64, "against the lecture", "runs"));
     let count = contenders.len();
     for round in 0..rounds {
         // Each round starts with another contender, so none always runs first.
@@ -381,7 +379,10 @@ impl Drop for Driver {
 
 /// One estimate at n = 10⁶ per sampler, against drawing its random numbers alone.
 fn per_sample(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Vec<PerSample>> {
-    let n = PER_SAMPLE_N;
+    let n = args.points;
+    if n == 0 {
+        bail!("--points must be at least 1: it is the n of the estimate timed per sample");
+    }
     let (warmup, repeats) = (args.warmup.max(1), args.repeats.max(5));
     let mut out = Vec::new();
     for sampler in Sampler::ALL {
@@ -506,7 +507,8 @@ fn text(r: &Report, markdown: bool) -> String {
             .collect();
         out.push_str(&render(&["ratio", "value", "target"], &rows, markdown));
     }
-    heading(&mut out, &format!("Per sample: one lecture-rule estimate at n = {:.0e}, against drawing its random numbers alone", PER_SAMPLE_N as f64));
+    let n = r.per_sample.first().map_or(0, |p| p.n);
+    heading(&mut out, &format!("Per sample: one lecture-rule estimate at n = {:.0e}, against drawing its random numbers alone", n as f64));
     let rows: Vec<Vec<String>> = r
         .per_sample
         .iter()

@@ -69,6 +69,7 @@ fn run(cli: Cli) -> anyhow::Result<String> {
             parlab::process::serve(stdin.lock(), stdout.lock()).map_err(|e| anyhow::anyhow!("the worker stopped: {e}"))?;
             Ok(String::new())
         }
+        Command::Count(args) => Ok(format!("{}\n", parlab::process::count(args.start, args.times))),
     }
 }
 

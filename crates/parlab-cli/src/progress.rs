@@ -10,12 +10,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::When;
 
-/// Whether to show progress. `always` still draws nothing where stderr is
-/// not a terminal (indicatif hides itself there); it only forces the same
-/// chunked path, so that path can be tested.
-pub fn wanted(when: When) -> bool {
+/// Whether to show progress for work that is `long` or not. `auto` shows it
+/// for long work on a terminal only; `always` shows it for any work, and
+/// where stderr is not a terminal indicatif draws nothing, so `always` there
+/// only takes the same path (chunked sweeps), which lets tests check that
+/// progress never changes a result.
+pub fn wanted(when: When, long: bool) -> bool {
     match when {
-        When::Auto => std::io::stderr().is_terminal(),
+        When::Auto => long && std::io::stderr().is_terminal(),
         When::Always => true,
         When::Never => false,
     }

@@ -66,7 +66,7 @@ pub fn run(args: &SweepArgs) -> Result<String> {
         (None, None) => unreachable!("clap requires --samples or --sizes"),
     };
     sweep::check(&setup, &sizes)?;
-    let shown = progress::wanted(args.progress) && sizes.iter().map(|&n| n as f64).sum::<f64>() >= PROGRESS_FROM;
+    let shown = progress::wanted(args.progress, sizes.iter().map(|&n| n as f64).sum::<f64>() >= PROGRESS_FROM);
     let result = with_integrand!(&job.source, |f| run_with_progress(f, &setup, &sizes, backend, shown)).map_err(with_hint)?;
     let exact = job.exact();
     let report = Report {
@@ -104,7 +104,10 @@ pub fn run(args: &SweepArgs) -> Result<String> {
 /// Adds what to try to the errors of worker processes.
 fn with_hint(error: parlab::Error) -> anyhow::Error {
     match &error {
-        parlab::Error::Worker { .. } => {
+        // A worker that died or spoke out of turn, not one that reported its task's own error.
+        parlab::Error::Worker { message, .. }
+            if message.starts_with("it ") || message.contains("header") || message.contains("not a result") || message.contains("closed") =>
+        {
             let program = parlab::process::worker_program().map_or("parlab".into(), |p| p.display().to_string());
             let hint = if std::env::var_os("PARLAB_BIN").is_some() { " (set by PARLAB_BIN)" } else { "" };
             anyhow::anyhow!("{error}: the workers run `{program} worker`{hint}; check that it is the parlab binary, or try --backend rayon")
