@@ -322,9 +322,9 @@ impl Plot<'_> {
             let points = match layer {
                 Layer::Line { points, .. } | Layer::Path { points, .. } => points,
                 Layer::Text { at, text, .. } => {
-                    // Text counts as much as a line across its width.
+                    // Text hidden under a legend is lost, a line only interrupted: weigh text more.
                     let (u, v) = unit(*at);
-                    samples.extend((0..text.chars().count()).map(|i| (u + i as f64 * 0.012, v - 0.02)));
+                    samples.extend((0..4 * text.chars().count()).map(|i| (u + (i / 4) as f64 * 0.012, v - 0.02)));
                     continue;
                 }
                 Layer::Rect { .. } => continue,

@@ -10,7 +10,7 @@ use crate::chart::{colour, map_points, span, Chart, Layer, Plot, Scale, Series, 
 /// Whether sizes grow geometrically (as from [`parlab::sweep::doubling`]),
 /// so that n reads best on a log axis.
 fn geometric(ns: &[u64]) -> bool {
-    if ns.len() < 3 || ns.iter().any(|&n| n == 0) {
+    if ns.len() < 3 || ns.contains(&0) {
         return false;
     }
     let mut ratios: Vec<f64> = ns.windows(2).map(|w| w[1] as f64 / w[0] as f64).collect();

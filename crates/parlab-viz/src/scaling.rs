@@ -103,7 +103,7 @@ fn scaling_chart(scalings: &[(&str, &Scaling)], measure: Measure) -> Chart {
         // Spread series a little sideways so their bars do not overlap.
         let dx = (i as f64 - (k - 1.0) / 2.0) * 0.06;
         let medians: Vec<(f64, f64)> = rows.iter().map(|&(p, m, _, _)| (p + dx, m)).collect();
-        layers.push(Layer::line(medians, c, &format!("{label} (median, bars: min–max)"), true));
+        layers.push(Layer::line(medians, c, &format!("{label}: median, bars min–max"), true));
         layers.extend(error_bars(rows, dx, c));
         let curve: Vec<(f64, f64)> = (0..=60)
             .map(|j| 1.0 + (max_p - 1.0) * f64::from(j) / 60.0)

@@ -98,7 +98,8 @@ fn html_is_a_table_and_elides_long_tables() {
 
 #[test]
 fn numbers_are_formatted_for_people() {
-    assert_eq!(format_number(0.785398163397), "0.785398");
+    assert_eq!(format_number(FRAC_PI_4), "0.785398");
+    assert_eq!(format_number(0.1234567), "0.123457");
     assert_eq!(format_number(2.0), "2");
     assert_eq!(format_number(1234.5), "1234.5");
     assert_eq!(format_number(-3.2e-9), "-3.2e-9");
