@@ -82,14 +82,12 @@ impl Recipe {
     }
 }
 
-/// The names an expression may use besides functions, in the order exmex
-/// sorts variables (Rust's string order).
-const NAMES: [&str; 3] = ["e", "pi", "x"];
-
 /// A parsed expression in `x`, such as `1/(1+x^2)` or `exp(-x^2)*sin(3*x)`.
 ///
 /// The text is parsed once, by [exmex], into a flat form that is fast to
-/// evaluate. The language has `+ - * / ^`, parentheses, the variable `x`,
+/// evaluate. Precedence is the usual one (`-x^2` is −(x²), `2^3^2` is 2⁹):
+/// a small pass parenthesises the text first, because exmex alone reads
+/// `-x^2` as (−x)². The language has `+ - * / ^`, parentheses, the variable `x`,
 /// the constants `pi` and `e`, and the functions `sin cos tan asin acos atan
 /// sinh cosh tanh exp ln log10 log2 sqrt cbrt abs signum floor ceil`.
 ///
@@ -105,8 +103,8 @@ const NAMES: [&str; 3] = ["e", "pi", "x"];
 pub struct Expr {
     text: String,
     flat: FlatEx<f64>,
-    /// Values for the variables exmex found, in its order; the slot of `x` is
-    /// overwritten at each evaluation.
+    /// Values for the variables exmex found (a subset of `e`, `pi`, `x`), in
+    /// its order; the slot of `x` is overwritten at each evaluation.
     values: [f64; 3],
     len: usize,
     x_slot: Option<usize>,
@@ -119,14 +117,12 @@ impl Expr {
         if trimmed.is_empty() {
             return Err(Error::Parse { expr: text.to_string(), message: "the expression is empty".into() });
         }
-        let flat = exmex::parse::<f64>(trimmed)
+        let explicit = crate::syntax::parenthesise(trimmed).map_err(|message| Error::Parse { expr: text.to_string(), message })?;
+        let flat = exmex::parse::<f64>(&explicit)
             .map_err(|e| Error::Parse { expr: text.to_string(), message: e.to_string() })?;
         let mut values = [0.0; 3];
         let mut x_slot = None;
         let names = flat.var_names();
-        if names.len() > NAMES.len() {
-            // More names than we know: report the first unknown one.
-        }
         for (slot, name) in names.iter().enumerate() {
             match name.as_str() {
                 "e" => values[slot] = std::f64::consts::E,
@@ -288,6 +284,18 @@ mod tests {
         assert!((f.eval(x) - want).abs() < 1e-15);
         assert_eq!(Expr::parse("2").unwrap().eval(5.0), 2.0);
         assert_eq!(Expr::parse("pi").unwrap().eval(5.0), std::f64::consts::PI);
+    }
+
+    #[test]
+    fn minus_and_powers_follow_the_usual_rules() {
+        let at = |text: &str, x: f64| Expr::parse(text).unwrap().eval(x);
+        assert_eq!(at("-x^2", 3.0), -9.0);
+        assert_eq!(at("exp(-x^2)", 1.0), (-1.0f64).exp());
+        assert_eq!(at("2^3^2", 0.0), 512.0);
+        assert_eq!(at("2^-x", 1.0), 0.5);
+        assert_eq!(at("-sin(x)^2", 1.0), -(1.0f64.sin().powi(2)));
+        assert_eq!(at("2*-x^2", 3.0), -18.0);
+        assert_eq!(at("(-x)^2", 3.0), 9.0);
     }
 
     #[test]

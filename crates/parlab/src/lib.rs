@@ -52,8 +52,10 @@ pub mod scope;
 pub mod serial;
 pub mod stream;
 pub mod sweep;
+mod syntax;
 pub mod timing;
 pub mod tolerance;
+mod ziggurat;
 
 pub use error::{Error, Result};
 pub use integrand::{Expr, Func, Integrand, Recipe};

@@ -319,3 +319,50 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> std::result::Result
     }
     Ok(())
 }
+
+/// Counts in a separate process: the lesson that processes do not share memory.
+///
+/// Runs `parlab count --start START --times TIMES`. The worker starts from a
+/// *copy* of `start` (it crosses the pipe as text, as a forked worker starts
+/// from a copy of its parent's memory), adds one `times` times to its own
+/// counter, and prints the result. Nothing in this process changes: a
+/// global counter here stays where it was.
+///
+/// # Examples
+///
+/// ```no_run
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// static COUNTER: AtomicU64 = AtomicU64::new(0);
+/// let theirs = parlab::process::count_in_worker(COUNTER.load(Ordering::SeqCst), 1000).unwrap();
+/// assert_eq!(theirs, 1000);
+/// assert_eq!(COUNTER.load(Ordering::SeqCst), 0); // ours never moved
+/// ```
+pub fn count_in_worker(start: u64, times: u64) -> Result<u64> {
+    let program = worker_program()?;
+    let output = Command::new(&program)
+        .args(["count", "--start", &start.to_string(), "--times", &times.to_string()])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::WorkerProgram { program: program.display().to_string(), message: e.to_string() })?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    match (output.status.success(), text.trim().parse()) {
+        (true, Ok(count)) => Ok(count),
+        _ => Err(Error::Worker {
+            worker: 0,
+            pid: 0,
+            message: format!("`parlab count` {} and printed {:?}; stderr: {}", output.status, text.trim(), String::from_utf8_lossy(&output.stderr).trim()),
+        }),
+    }
+}
+
+/// The worker's side of [`count_in_worker`]: its own global counter, in its own memory.
+pub fn count(start: u64, times: u64) -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // scope: a global of the *worker* process; the parent has its own, untouched.
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    COUNTER.store(start, Ordering::SeqCst);
+    for _ in 0..times {
+        COUNTER.fetch_add(1, Ordering::SeqCst);
+    }
+    COUNTER.load(Ordering::SeqCst)
+}

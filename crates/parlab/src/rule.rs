@@ -450,21 +450,19 @@ fn spacings_area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, stream:
     let replay = stream.clone();
     let mut area = Area::new(lo, ends);
     if spacings <= BUFFERED {
-        let mut buf: Vec<f64> = (0..spacings).map(|_| stream.exp1()).collect();
-        let total: f64 = buf.iter().sum();
+        // The running sum rides along with the drawing, where the generator's
+        // work hides its latency; the map to points below is then a plain loop.
+        let mut buf = vec![0.0; spacings as usize];
+        let total = stream.exp1_running_sums(0.0, &mut buf);
         let scale = (hi - lo) / total;
-        let mut cum = 0.0;
-        for e in buf.iter_mut() {
-            cum += *e;
-            *e = lo + scale * cum;
+        let points = &mut buf[..n as usize];
+        for c in points.iter_mut() {
+            *c = lo + scale * *c;
         }
-        area.feed(f, &buf[..n as usize]);
+        area.feed(f, points);
     } else {
         // Too many to keep: sum them once, then draw the same numbers again.
-        let mut total = 0.0;
-        for _ in 0..spacings {
-            total += stream.exp1();
-        }
+        let total = stream.exp1_sum(spacings);
         let scale = (hi - lo) / total;
         let mut replay = replay;
         let mut cum = 0.0;
@@ -472,9 +470,9 @@ fn spacings_area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, stream:
         let mut left = n;
         while left > 0 {
             let k = left.min(CHUNK as u64) as usize;
+            cum = replay.exp1_running_sums(cum, &mut chunk[..k]);
             for x in &mut chunk[..k] {
-                cum += replay.exp1();
-                *x = lo + scale * cum;
+                *x = lo + scale * *x;
             }
             area.feed(f, &chunk[..k]);
             left -= k as u64;
@@ -562,4 +560,233 @@ fn simpson<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64) -> f64 {
         if i % 2 == 1 { odd += y } else { even += y }
     }
     h / 3.0 * (f.eval(lo) + 4.0 * odd + 2.0 * even + f.eval(hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue;
+    use crate::tolerance::{self, ROUNDING};
+
+    fn lecture() -> &'static Entry {
+        catalogue::get("lecture").unwrap()
+    }
+
+    /// Pinned results for seed 7 and n = 1000 on the lecture's integrand: if
+    /// one moves, every notebook's printed numbers move with it.
+    #[test]
+    fn pinned_estimates() {
+        let pinned = [
+            (Sampler::Spacings, Rule::Lecture, 0x3fe9023133ea20c1),
+            (Sampler::Spacings, Rule::Partition, 0x3fe91de210634f40),
+            (Sampler::Spacings, Rule::MonteCarlo, 0x3fe946fe7352a71a),
+            (Sampler::Sort, Rule::Lecture, 0x3fe915205628359e),
+            (Sampler::Bucket, Rule::Lecture, 0x3fe915205628359e),
+            (Sampler::Sort, Rule::Partition, 0x3fe91de518b89547),
+            (Sampler::Spacings, Rule::Midpoint, 0x3fe921fb5f737cd0),
+            (Sampler::Spacings, Rule::Trapezoid, 0x3fe921fb3de58d92),
+            (Sampler::Spacings, Rule::Simpson, 0x3fe921fb54442d1e),
+        ];
+        for (sampler, rule, bits) in pinned {
+            let setup = Setup::for_entry(lecture()).with_seed(7).with_rule(rule).with_sampler(sampler);
+            let got = setup.estimate(lecture(), 1000).unwrap().value;
+            assert_eq!(got.to_bits(), bits, "{sampler} {rule}: {got}");
+        }
+    }
+
+    #[test]
+    fn sort_and_bucket_sort_the_same_draws() {
+        for n in [0, 1, 2, 3, 17, 1000, 4099] {
+            for rule in [Rule::Lecture, Rule::Partition] {
+                let setup = Setup::new(-1.0, 2.0).unwrap().with_rule(rule).with_seed(n);
+                let sort = setup.with_sampler(Sampler::Sort).estimate(&f64::exp, n).unwrap();
+                let bucket = setup.with_sampler(Sampler::Bucket).estimate(&f64::exp, n).unwrap();
+                assert_eq!(sort.value.to_bits(), bucket.value.to_bits(), "{rule} n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_lecture_gives_zero_for_n_0_and_1() {
+        let setup = Setup::for_entry(lecture());
+        for sampler in Sampler::ALL {
+            for n in [0, 1] {
+                assert_eq!(setup.with_sampler(sampler).estimate(lecture(), n).unwrap().value, 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn streaming_gives_the_buffered_bits() {
+        // Above BUFFERED points the spacings are drawn twice instead of kept:
+        // force both paths on the same n by comparing with a direct computation.
+        let n = BUFFERED + 5;
+        let setup = Setup::new(0.0, 1.0).unwrap().with_seed(3);
+        let streamed = setup.estimate(lecture(), n).unwrap().value;
+        let mut s = stream::stream(3, n);
+        let mut buf = vec![0.0; n as usize + 1];
+        let total = s.exp1_running_sums(0.0, &mut buf);
+        let xs: Vec<f64> = buf[..n as usize].iter().map(|c| 0.0 + (1.0 / total) * c).collect();
+        let mut area = Area::new(0.0, false);
+        area.feed(lecture(), &xs);
+        assert_eq!(streamed.to_bits(), area.finish(lecture(), 1.0).to_bits());
+    }
+
+    #[test]
+    fn feeding_in_chunks_gives_the_same_bits() {
+        let xs: Vec<f64> = (1..=1003).map(|i| i as f64 / 1004.0).collect();
+        for ends in [false, true] {
+            let mut whole = Area::new(0.0, ends);
+            whole.feed(lecture(), &xs);
+            let mut parts = Area::new(0.0, ends);
+            for chunk in xs.chunks(7) {
+                parts.feed(lecture(), chunk);
+            }
+            assert_eq!(whole.finish(lecture(), 1.0).to_bits(), parts.finish(lecture(), 1.0).to_bits());
+        }
+    }
+
+    #[test]
+    fn deterministic_rules_are_exact_where_they_should_be() {
+        let setup = Setup::new(-1.0, 3.0).unwrap();
+        let cubic = |x: f64| 2.0 * x * x * x - x + 0.5;
+        let cubic_exact = (0.5 * 81.0 - 4.5 + 1.5) - (0.5 - 0.5 - 0.5);
+        let line = |x: f64| 3.0 * x - 2.0;
+        let line_exact = (1.5 * 9.0 - 6.0) - (1.5 + 2.0);
+        for n in [2, 4, 10, 64] {
+            for rule in [Rule::Midpoint, Rule::Trapezoid, Rule::Simpson] {
+                let got = setup.with_rule(rule).estimate(&line, n).unwrap().value;
+                assert!(tolerance::close(got, line_exact, ROUNDING), "{rule} on a line, n = {n}: {got}");
+            }
+            let got = setup.with_rule(Rule::Simpson).estimate(&cubic, n).unwrap().value;
+            assert!(tolerance::close(got, cubic_exact, ROUNDING), "simpson on a cubic, n = {n}: {got}");
+        }
+    }
+
+    #[test]
+    fn every_rule_reaches_the_catalogue_values() {
+        // The smooth entries, at an n where each rule's error is small.
+        for name in ["lecture", "gaussian", "oscillatory", "peak"] {
+            let entry = catalogue::get(name).unwrap();
+            let scale = entry.exact.abs().max(1.0);
+            for (rule, n, tol) in [
+                (Rule::Lecture, 200_000, 2e-3),
+                (Rule::Partition, 200_000, 1e-3),
+                (Rule::MonteCarlo, 200_000, 2e-2),
+                (Rule::Midpoint, 4000, 1e-5),
+                (Rule::Trapezoid, 4000, 1e-5),
+                (Rule::Simpson, 4000, 1e-10),
+            ] {
+                let got = Setup::for_entry(entry).with_rule(rule).with_seed(1).estimate(entry, n).unwrap().value;
+                assert!((got - entry.exact).abs() <= tol * scale, "{rule} on {name}: {got} vs {}", entry.exact);
+            }
+        }
+    }
+
+    /// Median observed order over a few doublings, averaging seeds for the random rules.
+    fn observed_order(entry: &Entry, rule: Rule, sampler: Sampler, from: u64, seeds: u64) -> f64 {
+        let error = |n: u64| -> f64 {
+            let setup = Setup::for_entry(entry).with_rule(rule).with_sampler(sampler);
+            let total: f64 = (0..seeds).map(|seed| setup.with_seed(seed).estimate(entry, n).unwrap().value - entry.exact).map(|e| if rule == Rule::MonteCarlo { e * e } else { e }).sum();
+            let mean = total / seeds as f64;
+            if rule == Rule::MonteCarlo { mean.sqrt() } else { mean.abs() }
+        };
+        let mut orders: Vec<f64> = (0..4).map(|k| tolerance::order(error(from << k), error(from << (k + 1)))).collect();
+        orders.sort_by(f64::total_cmp);
+        (orders[1] + orders[2]) / 2.0
+    }
+
+    #[test]
+    fn convergence_orders() {
+        // Simpson on the lecture's own function shows order 6, not 4: its
+        // error's leading term is ∝ f‴(1) − f‴(0), and both are 0. The
+        // gaussian's f‴(2) is not.
+        let gaussian = catalogue::get("gaussian").unwrap();
+        assert!(observed_order(lecture(), Rule::Simpson, Sampler::Spacings, 16, 1) > 5.5);
+        for (entry, rule, from, seeds, want, slack) in [
+            (lecture(), Rule::Midpoint, 16, 1, 2.0, 0.1),
+            (lecture(), Rule::Trapezoid, 16, 1, 2.0, 0.1),
+            (gaussian, Rule::Simpson, 16, 1, 4.0, 0.2),
+            // The random rules' bias is order 1; averaging seeds leaves the bias.
+            (lecture(), Rule::Lecture, 256, 64, 1.0, 0.25),
+            (lecture(), Rule::Partition, 256, 64, 1.0, 0.35),
+            // Monte Carlo: root-mean-square error over seeds, order 1/2.
+            (lecture(), Rule::MonteCarlo, 256, 64, 0.5, 0.2),
+        ] {
+            let p = observed_order(entry, rule, Sampler::Spacings, from, seeds);
+            assert!((p - want).abs() <= slack, "{rule}: observed order {p:.2}, expected {want}");
+            assert_eq!(rule.order(), want);
+        }
+    }
+
+    #[test]
+    fn the_lecture_bias_is_about_minus_two_over_n() {
+        // Averaging many seeds removes the noise; what stays is the bias.
+        let n = 1000;
+        let setup = Setup::for_entry(lecture());
+        let mean: f64 = (0..400).map(|seed| setup.with_seed(seed).estimate(lecture(), n).unwrap().value).sum::<f64>() / 400.0;
+        let bias_times_n = (mean - lecture().exact) * (n + 1) as f64;
+        assert!((bias_times_n + 2.0).abs() < 0.3, "bias × (n+1) = {bias_times_n}");
+    }
+
+    #[test]
+    fn non_finite_values_are_reported_with_their_x() {
+        let setup = Setup::new(0.0, 1.0).unwrap().with_rule(Rule::Trapezoid);
+        let err = setup.estimate(&|x: f64| 1.0 / x, 10).unwrap_err();
+        assert_eq!(err, Error::NonFinite { x: 0.0, value: f64::INFINITY });
+        let err = setup.with_rule(Rule::Midpoint).estimate(&|x: f64| (x - 0.45).ln(), 10).unwrap_err();
+        assert!(matches!(err, Error::NonFinite { x, value } if x == 0.05 && value.is_nan()), "{err}");
+        let err = setup.with_rule(Rule::Partition).estimate(&|x: f64| if x > 0.5 { f64::NAN } else { x }, 100).unwrap_err();
+        assert!(matches!(err, Error::NonFinite { x, .. } if x > 0.5), "{err}");
+        let err = setup.with_rule(Rule::Midpoint).estimate(&|_: f64| f64::MAX, 10).unwrap_err();
+        assert!(matches!(err, Error::Overflow { .. }), "{err}");
+        assert!(err.to_string().contains("overflowed"));
+    }
+
+    #[test]
+    fn sizes_the_rules_cannot_take_are_refused() {
+        let setup = Setup::new(0.0, 1.0).unwrap();
+        assert_eq!(setup.with_rule(Rule::Simpson).check(7), Err(Error::OddSimpson { n: 7 }));
+        assert!(matches!(setup.with_rule(Rule::Simpson).check(0), Err(Error::TooFewPoints { min: 2, .. })));
+        assert!(matches!(setup.with_rule(Rule::Midpoint).check(0), Err(Error::TooFewPoints { min: 1, .. })));
+        assert!(matches!(setup.with_rule(Rule::MonteCarlo).check(0), Err(Error::TooFewPoints { .. })));
+        assert!(matches!(setup.check(MAX_POINTS + 1), Err(Error::TooManyPoints { .. })));
+        let err = setup.with_sampler(Sampler::Sort).check(1_000_000_000).unwrap_err();
+        assert!(err.to_string().contains("use the spacings sampler"), "{err}");
+        // The spacings sampler streams, so a billion points are allowed.
+        assert_eq!(setup.check(1_000_000_000), Ok(()));
+    }
+
+    #[test]
+    fn intervals_are_validated_and_reversed_ones_flip_the_sign() {
+        assert!(matches!(Setup::new(1.0, 1.0), Err(Error::EmptyInterval { .. })));
+        assert!(matches!(Setup::new(f64::NEG_INFINITY, 1.0), Err(Error::NonFiniteInterval { .. })));
+        for rule in Rule::ALL {
+            let n = 64;
+            let forward = Setup::new(0.0, 2.0).unwrap().with_rule(rule).with_seed(5).estimate(&f64::exp, n).unwrap().value;
+            let backward = Setup::new(2.0, 0.0).unwrap().with_rule(rule).with_seed(5).estimate(&f64::exp, n).unwrap().value;
+            assert_eq!(forward, -backward, "{rule}");
+        }
+    }
+
+    #[test]
+    fn names_parse_back() {
+        for rule in Rule::ALL {
+            assert_eq!(rule.name().parse::<Rule>(), Ok(rule));
+        }
+        for sampler in Sampler::ALL {
+            assert_eq!(sampler.name().parse::<Sampler>(), Ok(sampler));
+        }
+        assert_eq!("MC".parse::<Rule>(), Ok(Rule::MonteCarlo));
+        assert!(matches!("simpsons".parse::<Rule>(), Err(Error::UnknownRule { .. })));
+    }
+
+    #[test]
+    fn monte_carlo_reports_a_standard_error() {
+        let e = Setup::for_entry(lecture()).with_rule(Rule::MonteCarlo).estimate(lecture(), 10_000).unwrap();
+        let se = e.error_estimate.unwrap();
+        assert!(se > 0.0 && se < 0.01, "{se}");
+        assert!((e.value - lecture().exact).abs() < 4.0 * se);
+        assert!(Setup::for_entry(lecture()).with_rule(Rule::Trapezoid).estimate(lecture(), 10).unwrap().error_estimate.is_none());
+    }
 }

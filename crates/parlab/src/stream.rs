@@ -16,14 +16,14 @@
 //! assert_ne!(parlab::stream::stream(7, 100).uniform(), parlab::stream::stream(8, 100).uniform());
 //! ```
 
-use rand_core::{Rng, SeedableRng};
-use rand_distr::{Distribution, Exp1};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use crate::ziggurat;
 
-/// One task's random numbers. Owned by the task that draws from it.
-#[derive(Clone, Debug)]
+/// One task's random numbers: a xoshiro256++ generator. Owned by the task
+/// that draws from it; deliberately not `Copy`, so a stream is never
+/// duplicated by accident (cloning one is explicit, and replays the same numbers).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stream {
-    rng: Xoshiro256PlusPlus,
+    state: [u64; 4],
 }
 
 /// The stream for task `task` of a run seeded with `seed`.
@@ -32,13 +32,13 @@ pub struct Stream {
 /// from a `Stream` made here and passed in.
 pub fn stream(seed: u64, task: u64) -> Stream {
     // Mix the two words so that neighbouring seeds and tasks give unrelated states.
-    let mut state = splitmix(seed ^ 0x5851_f42d_4c95_7f2d).wrapping_add(splitmix(task ^ 0x1405_7b7e_f767_814f));
-    let mut bytes = [0u8; 32];
-    for chunk in bytes.chunks_exact_mut(8) {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        chunk.copy_from_slice(&splitmix(state).to_le_bytes());
-    }
-    Stream { rng: Xoshiro256PlusPlus::from_seed(bytes) }
+    let mut z = splitmix(seed ^ 0x5851_f42d_4c95_7f2d).wrapping_add(splitmix(task ^ 0x1405_7b7e_f767_814f));
+    let state = [0; 4].map(|_| {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        splitmix(z)
+    });
+    // An all-zero state would stay zero forever; splitmix never gives four zeros.
+    Stream { state }
 }
 
 /// SplitMix64's output function (Steele, Lea and Flood 2014).
@@ -48,23 +48,168 @@ fn splitmix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// One step of xoshiro256++ (Blackman and Vigna 2019) on a state held by value.
+#[inline(always)]
+fn next(s: &mut [u64; 4]) -> u64 {
+    let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+    let t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = s[3].rotate_left(45);
+    result
+}
+
+/// [0, 1) from the top 53 bits.
+#[inline(always)]
+fn to_unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A ziggurat layer and a point in its rectangle, from one draw.
+#[inline(always)]
+fn layer_point(bits: u64) -> (usize, f64) {
+    let i = (bits & 0xff) as usize;
+    // The top 52 bits as a float in [1, 2), shifted to (0, 1).
+    let u = f64::from_bits((bits >> 12) | 0x3ff0_0000_0000_0000) - (1.0 - f64::EPSILON / 2.0);
+    (i, u * ziggurat::X[i])
+}
+
+/// The fast path of the exponential ziggurat, with the rare rest out of line.
+///
+/// The state is passed by value to the slow path and back, so that in a hot
+/// loop it stays in registers instead of going through memory.
+#[inline(always)]
+fn exp1(state: &mut [u64; 4]) -> f64 {
+    let (i, x) = layer_point(next(state));
+    if x < ziggurat::X[i + 1] {
+        x
+    } else {
+        let (s, x) = exp1_slow(*state, i, x);
+        *state = s;
+        x
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn exp1_slow(mut s: [u64; 4], mut i: usize, mut x: f64) -> ([u64; 4], f64) {
+    loop {
+        if i == 0 {
+            // The tail beyond R is R plus an exponential; 1 − u lies in (0, 1].
+            let u = to_unit(next(&mut s));
+            return (s, ziggurat::R - libm::log(1.0 - u));
+        }
+        // A point under the layer's wedge: accept it if it lies under e^−x.
+        // e^−x is convex, so it lies above its tangent at x_i and below the
+        // chord between the layer's ends: those two bounds settle most
+        // points without computing e^−x (the squeeze).
+        let (x0, x1, f0, f1) = (ziggurat::X[i], ziggurat::X[i + 1], ziggurat::F[i], ziggurat::F[i + 1]);
+        let f = f1 + (f0 - f1) * to_unit(next(&mut s));
+        let below_tangent = f < f0 * (1.0 + (x0 - x));
+        let above_chord = f > f1 + (f0 - f1) * (x - x1) / (x0 - x1);
+        if below_tangent || (!above_chord && f < libm::exp(-x)) {
+            return (s, x);
+        }
+        (i, x) = layer_point(next(&mut s));
+        if x < ziggurat::X[i + 1] {
+            return (s, x);
+        }
+    }
+}
+
 impl Stream {
     /// A uniform number in [0, 1), from the top 53 bits of one 64-bit draw.
     #[inline]
     pub fn uniform(&mut self) -> f64 {
-        (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        to_unit(next(&mut self.state))
     }
 
     /// A standard exponential number, by the ziggurat method (exact in distribution).
+    ///
+    /// Marsaglia and Tsang's 256-layer ziggurat with rand_distr's tables: one
+    /// 64-bit draw per number about 99% of the time. The rare slow path uses
+    /// the pure-Rust `libm`, not the platform's, so the bits are the same on
+    /// every machine.
     #[inline]
     pub fn exp1(&mut self) -> f64 {
-        Exp1.sample(&mut self.rng)
+        exp1(&mut self.state)
     }
 
     /// A raw 64-bit draw.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        self.rng.next_u64()
+        next(&mut self.state)
+    }
+
+    /// A uniform index in 0..len, without modulo bias (Lemire's method):
+    /// for resampling, as in a bootstrap.
+    ///
+    /// # Panics
+    ///
+    /// If `len` is 0: there is no index to return.
+    #[inline]
+    pub fn index(&mut self, len: usize) -> usize {
+        assert!(len > 0, "Stream::index needs a non-empty range");
+        let range = len as u64;
+        let threshold = range.wrapping_neg() % range;
+        loop {
+            let product = u128::from(next(&mut self.state)) * u128::from(range);
+            if (product as u64) >= threshold {
+                return (product >> 64) as usize;
+            }
+        }
+    }
+
+    /// Fills `out` with running sums of exponential draws, continuing from
+    /// `start`, and returns the last sum. The same numbers, in the same
+    /// order, as calling [`Stream::exp1`] once per slot.
+    #[inline]
+    pub fn exp1_running_sums(&mut self, start: f64, out: &mut [f64]) -> f64 {
+        let mut state = self.state;
+        let mut sum = start;
+        for slot in out {
+            sum += exp1(&mut state);
+            *slot = sum;
+        }
+        self.state = state;
+        sum
+    }
+
+    /// The sum of `count` exponential draws, added in order.
+    #[inline]
+    pub fn exp1_sum(&mut self, count: u64) -> f64 {
+        let mut state = self.state;
+        let mut sum = 0.0;
+        for _ in 0..count {
+            sum += exp1(&mut state);
+        }
+        self.state = state;
+        sum
+    }
+}
+
+/// A `Stream` is a rand generator too, so rand's distributions and
+/// shuffles can draw from it (with rand's own value-stability rules).
+impl rand_core::TryRng for Stream {
+    type Error = core::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((next(&mut self.state) >> 32) as u32)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(next(&mut self.state))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = next(&mut self.state).to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
     }
 }
 
@@ -83,9 +228,67 @@ mod tests {
         assert_eq!(s.exp1().to_bits(), PINNED_EXP1);
     }
 
-    const PINNED_U64: [u64; 3] = [0, 0, 0];
-    const PINNED_UNIFORM: u64 = 0;
-    const PINNED_EXP1: u64 = 0;
+    const PINNED_U64: [u64; 3] = [12307139181245490089, 9750174294108880645, 12002818215252993712];
+    const PINNED_UNIFORM: u64 = 0x3fea7a6b0ef70bd3;
+    const PINNED_EXP1: u64 = 0x3fef2d998a23ed07;
+
+    #[test]
+    fn the_generator_is_xoshiro256_plus_plus() {
+        use rand_core::{Rng, SeedableRng};
+        let ours = stream(3, 4);
+        let bytes: Vec<u8> = ours.state.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let mut reference = rand_xoshiro::Xoshiro256PlusPlus::from_seed(bytes.try_into().unwrap());
+        let mut ours = ours;
+        for _ in 0..1000 {
+            assert_eq!(ours.next_u64(), reference.next_u64());
+        }
+    }
+
+    #[test]
+    fn exponentials_match_rand_distr_on_the_fast_path() {
+        use rand_distr::{Distribution, Exp1};
+        use rand_core::SeedableRng;
+        // Same tables and the same fast path: the draws agree until the first
+        // slow-path draw, where we use a squeeze and a portable libm.
+        let ours = stream(5, 6);
+        let bytes: Vec<u8> = ours.state.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let mut reference = rand_xoshiro::Xoshiro256PlusPlus::from_seed(bytes.try_into().unwrap());
+        let mut ours = ours;
+        let agree = (0..20).take_while(|_| { let theirs: f64 = Exp1.sample(&mut reference); ours.exp1().to_bits() == theirs.to_bits() }).count();
+        assert!(agree >= 10, "only {agree} draws agree");
+    }
+
+    #[test]
+    fn running_sums_are_the_same_draws() {
+        let mut a = stream(9, 9);
+        let mut b = a.clone();
+        let mut out = [0.0; 1000];
+        let last = a.exp1_running_sums(0.5, &mut out);
+        let mut sum = 0.5;
+        for slot in out {
+            sum += b.exp1();
+            assert_eq!(slot.to_bits(), sum.to_bits());
+        }
+        assert_eq!(last, sum);
+        assert_eq!(a.clone().exp1_sum(10), b.clone().exp1_sum(10));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn the_exponential_distribution_is_right() {
+        // Moments and the tail of many draws, including the slow paths.
+        let mut s = stream(11, 0);
+        let draws: Vec<f64> = (0..400_000).map(|_| s.exp1()).collect();
+        let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+        let var = draws.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / draws.len() as f64;
+        assert!((mean - 1.0).abs() < 0.01, "mean {mean}");
+        assert!((var - 1.0).abs() < 0.02, "variance {var}");
+        for t in [0.5, 1.0, 2.0, 4.0, 8.0] {
+            let tail = draws.iter().filter(|&&x| x > t).count() as f64 / draws.len() as f64;
+            let want = (-t as f64).exp();
+            assert!((tail - want).abs() < 4.0 * (want / draws.len() as f64).sqrt() + 1e-5, "P(X > {t}) = {tail}, want {want}");
+        }
+    }
 
     #[test]
     fn seeds_and_tasks_give_different_streams() {

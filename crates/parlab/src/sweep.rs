@@ -69,11 +69,20 @@ pub enum Backend {
     /// A plain loop.
     Serial,
     /// A rayon pool of `threads` threads.
-    Rayon { threads: usize },
+    Rayon {
+        /// Threads in the pool.
+        threads: usize,
+    },
     /// `threads` scoped threads, each with one contiguous block.
-    Chunked { threads: usize },
+    Chunked {
+        /// Scoped threads, one block each.
+        threads: usize,
+    },
     /// `workers` processes of the `parlab` binary.
-    Process { workers: usize },
+    Process {
+        /// Worker processes.
+        workers: usize,
+    },
 }
 
 impl Backend {
