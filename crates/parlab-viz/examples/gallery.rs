@@ -27,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lecture = serial::sweep(&f, &setup, &sweep::below(2000))?;
     parlab_viz::estimate_chart(&lecture, Some(FRAC_PI_4)).save(out.join("estimate.svg"))?;
     parlab_viz::estimate_chart(&sweeps[2], Some(FRAC_PI_4)).save(out.join("estimate_log.svg"))?;
+    parlab_viz::estimate_chart(&sweeps[0], Some(FRAC_PI_4)).save(out.join("estimate_mc.svg"))?;
 
     let pool = parallel::Pool::new(2)?;
     let par = parallel::sweep(&f, &setup, &sweep::doubling(1, 1 << 20), &pool)?;

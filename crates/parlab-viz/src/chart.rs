@@ -294,7 +294,7 @@ impl<'t> Plot<'t> {
             layer.draw(&mut chart)?;
         }
 
-        let entries = layers.iter().filter(|l| matches!(l, Layer::Line { label: Some(_), .. })).count();
+        let entries = layers.iter().filter(|l| matches!(l, Layer::Line { label: Some(_), .. } | Layer::Area { label: Some(_), .. })).count();
         if entries > 0 {
             let position = self.legend.clone().unwrap_or_else(|| self.quiet_corner(layers, entries));
             chart
@@ -327,7 +327,7 @@ impl Plot<'_> {
                     samples.extend((0..4 * text.chars().count()).map(|i| (u + (i / 4) as f64 * 0.012, v - 0.02)));
                     continue;
                 }
-                Layer::Rect { .. } => continue,
+                Layer::Rect { .. } | Layer::Area { .. } => continue,
             };
             for pair in points.windows(2) {
                 let (a, b) = (unit(pair[0]), unit(pair[1]));
@@ -389,6 +389,8 @@ pub(crate) enum Layer {
     Line { points: Vec<(f64, f64)>, colour: RGBColor, width: u32, dashed: bool, markers: bool, label: Option<String> },
     /// A thin unlabelled path (grid lines, error bars).
     Path { points: Vec<(f64, f64)>, colour: RGBAColor, width: u32 },
+    /// A filled polygon (a band between two lines), with an optional legend entry.
+    Area { outline: Vec<(f64, f64)>, fill: RGBAColor, label: Option<String> },
     /// A filled rectangle between two corners.
     Rect { from: (f64, f64), to: (f64, f64), fill: RGBAColor },
     /// Text whose top left (top right if `right`) is at a point.
@@ -442,6 +444,13 @@ impl Layer {
             }
             Layer::Path { points, colour, width } => {
                 chart.draw_series(std::iter::once(PathElement::new(points.clone(), colour.stroke_width(*width))))?;
+            }
+            Layer::Area { outline, fill, label } => {
+                let fill = *fill;
+                let series = chart.draw_series(std::iter::once(Polygon::new(outline.clone(), fill.filled())))?;
+                if let Some(label) = label {
+                    series.label(label.as_str()).legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill.filled()));
+                }
             }
             Layer::Rect { from, to, fill } => {
                 chart.draw_series(std::iter::once(Rectangle::new([*from, *to], fill.filled())))?;

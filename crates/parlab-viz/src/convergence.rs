@@ -1,7 +1,7 @@
 //! Convergence charts: the estimate against n, the error against n on
 //! log-log axes with reference slopes, and work against precision.
 
-use plotters::style::BLACK;
+use plotters::style::{Color, BLACK};
 
 use parlab::sweep::Sweep;
 
@@ -48,12 +48,20 @@ pub fn estimate_chart(sweep: &Sweep, exact: Option<f64>) -> Chart {
         Scale::Linear,
     );
     plot.x_range = span(points.iter().map(|p| p.0), 0.02);
+    // The y range follows the estimates, not a band that may be wide at small n.
     plot.y_range = span(points.iter().map(|p| p.1).chain(exact), 0.06);
     let x_range = plot.x_range.clone();
     let mut layers = Vec::new();
     if let Some(exact) = exact {
         let name = format!("exact = {}", crate::table::format_number(exact));
         layers.push(Layer::dashed(vec![(x_range.start, exact), (x_range.end, exact)], BLACK, 2, Some(&name)));
+    }
+    // The rule's own error estimate (Monte Carlo's standard error) as a band.
+    let band: Vec<(f64, f64, f64)> =
+        sweep.points.iter().filter_map(|p| Some((x.map(p.n as f64)?, p.value, p.error_estimate.filter(|e| e.is_finite())?))).filter(|(_, v, _)| v.is_finite()).collect();
+    if band.len() >= 2 {
+        let outline = band.iter().map(|&(px, v, e)| (px, v + e)).chain(band.iter().rev().map(|&(px, v, e)| (px, v - e))).collect();
+        layers.push(Layer::Area { outline, fill: colour(0).mix(0.2), label: Some("± the rule's error estimate".into()) });
     }
     let markers = points.len() <= MAX_MARKERS;
     layers.push(Layer::line(points, colour(0), &format!("estimate ({label})"), markers));
