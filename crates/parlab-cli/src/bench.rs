@@ -34,7 +34,28 @@ struct Report {
     points: f64,
     warmup: usize,
     repeats: usize,
+    /// The 1-minute load average before and after the measurements.
+    load: Load,
     backends: Vec<BackendScaling>,
+}
+
+/// The machine's load around a measurement: other work competing for the cores.
+#[derive(Serialize, Clone, Copy)]
+pub struct Load {
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+}
+
+impl Load {
+    /// A line for the report: the load, and a warning when other work competed.
+    pub fn describe(&self, cores: usize) -> String {
+        let show = |x: Option<f64>| x.map_or("unknown".to_string(), |x| format!("{x:.2}"));
+        let mut line = format!("load average (1 min): {} before, {} after", show(self.before), show(self.after));
+        if [self.before, self.after].into_iter().flatten().any(|l| l > cores as f64 + 0.5) {
+            line.push_str(&format!(" — warning: above the {cores} cores, so other programs competed for them and the times are inflated (parallel ones most)"));
+        }
+        line
+    }
 }
 
 #[derive(Serialize)]
@@ -62,6 +83,7 @@ pub fn run(args: &BenchArgs) -> Result<String> {
         let counts = if kind == "serial" { vec![1] } else { threads.clone() };
         plan.push((kind.clone(), counts));
     }
+    let before = crate::memory::load_average();
     let total: usize = plan.iter().map(|(_, c)| c.len()).sum();
     let bar = progress::wanted(args.progress, true).then(|| progress::bar(total as u64, "bench", "measurements"));
     let mut backends = Vec::new();
@@ -104,6 +126,7 @@ pub fn run(args: &BenchArgs) -> Result<String> {
         points: sizes.iter().map(|&n| n as f64).sum(),
         warmup: args.warmup,
         repeats: args.repeats,
+        load: Load { before, after: crate::memory::load_average() },
         backends,
     };
     if args.json {
@@ -144,6 +167,7 @@ fn table(r: &Report, markdown: bool) -> String {
     let mut out = String::new();
     let serial = r.backends.iter().find(|b| b.backend == "serial").map(|b| b.scaling.rows[0].timing.median().as_secs_f64());
     let _ = writeln!(out, "machine: {}", r.machine);
+    let _ = writeln!(out, "{}", r.load.describe(r.machine.available_parallelism));
     let _ = writeln!(
         out,
         "work: the {} rule on {} over [{}, {}], sampler {}, seed {}: {} sizes, {:.3e} points in all; warm-up {}, {} timed runs each",

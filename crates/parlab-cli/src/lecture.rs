@@ -25,7 +25,7 @@ use parlab::timing::{self, Machine, Timing};
 use parlab::{stream, sweep, Rule, Sampler, Setup};
 use serde::{Deserialize, Serialize};
 
-use crate::bench::{human_seconds, render};
+use crate::bench::{human_seconds, render, Load};
 use crate::cli::BenchArgs;
 use crate::memory::human_bytes;
 use crate::progress;
@@ -41,6 +41,7 @@ const MEMORY_N: u64 = 1_000_000_000;
 #[derive(Serialize)]
 struct Report {
     machine: Machine,
+    load: Load,
     #[serde(skip_serializing_if = "Option::is_none")]
     sweeps: Option<Sweeps>,
     per_sample: Vec<PerSample>,
@@ -123,10 +124,12 @@ pub fn run(args: &BenchArgs) -> Result<String> {
     let machine = Machine::current();
     let lecture = catalogue::get("lecture")?;
     let seed = args.problem.seed;
+    let before = crate::memory::load_average();
     let sweeps = if args.against_lecture { Some(against(args, lecture, seed)?) } else { None };
     let per_sample = per_sample(args, lecture, seed)?;
     let memory = if args.no_memory { None } else { Some(memory(seed)?) };
-    let report = Report { machine, sweeps, per_sample, memory };
+    let load = Load { before, after: crate::memory::load_average() };
+    let report = Report { machine, load, sweeps, per_sample, memory };
     if args.json {
         return Ok(serde_json::to_string(&report)? + "\n");
     }
@@ -462,6 +465,7 @@ fn text(r: &Report, markdown: bool) -> String {
         let _ = if markdown { writeln!(out, "\n#### {title}\n") } else { writeln!(out, "\n{title}") };
     };
     let _ = writeln!(out, "machine: {}", r.machine);
+    let _ = writeln!(out, "{}", r.load.describe(r.machine.available_parallelism));
     if let Some(s) = &r.sweeps {
         let usable = s.python.usable_cpus.map_or(String::new(), |u| format!(", {u} usable"));
         let _ = writeln!(

@@ -20,3 +20,10 @@ pub fn human_bytes(bytes: u64) -> String {
     }
     if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
 }
+
+/// The 1-minute load average (`/proc/loadavg`): how many threads wanted a
+/// core, on average, over the last minute. Above the core count, other
+/// programs were competing with the benchmark.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
+}
