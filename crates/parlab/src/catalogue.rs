@@ -2,11 +2,11 @@
 //!
 //! | name | f(x) on [a, b] | exact | teaches |
 //! |---|---|---|---|
-//! | `lecture` | 1/(1+x²) on [0, 1] | π/4 | the lecture's function: smooth, every rule reaches its order |
+//! | `lecture` | 1/(1+x²) on [0, 1] | π/4 | the lecture's function: smooth; Simpson even shows order 6, as f‴(0) = f‴(1) = 0 |
 //! | `gaussian` | exp(−x²) on [0, 2] | (√π/2)·erf 2 | smooth, no elementary antiderivative |
 //! | `oscillatory` | cos(20x) on [0, 1] | sin(20)/20 | needs many points per wiggle before the order shows |
 //! | `peak` | 1/(0.01+(x−0.3)²) on [0, 1] | 10·(atan 7 + atan 3) | a sharp peak: large error until the grid resolves it |
-//! | `kink` | \|x − 1/3\| on [0, 1] | 5/18 | a kink: high-order rules drop to order 2 |
+//! | `kink` | \|x − 0.3\| on [0, 1] | 0.29 | a kink: Simpson drops to order 2 (a kink at 1/3 would hide it: it lands where Simpson's panel error is 0) |
 //! | `step` | 0 below 0.7, 1 above, on [0, 1] | 0.3 | a jump: every rule drops to order 1 |
 //! | `sqrt` | √x on [0, 1] | 2/3 | f′ blows up at 0: order 1.5 at best |
 //! | `periodic` | exp(sin 2πx) on [0, 1] | I₀(1) | periodic and smooth: the trapezoid rule converges faster than any power |
@@ -64,7 +64,7 @@ fn peak(x: f64) -> f64 {
     1.0 / (0.01 + (x - 0.3) * (x - 0.3))
 }
 fn kink(x: f64) -> f64 {
-    (x - 1.0 / 3.0).abs()
+    (x - 0.3).abs()
 }
 fn step(x: f64) -> f64 {
     if x < 0.7 { 0.0 } else { 1.0 }
@@ -78,11 +78,11 @@ fn periodic(x: f64) -> f64 {
 
 /// Every catalogue entry, the lecture's first.
 pub static CATALOGUE: [Entry; 8] = [
-    Entry { name: "lecture", f: lecture, formula: "1/(1+x^2)", a: 0.0, b: 1.0, exact: std::f64::consts::FRAC_PI_4, teaches: "the lecture's function: smooth, so every rule shows its order" },
+    Entry { name: "lecture", f: lecture, formula: "1/(1+x^2)", a: 0.0, b: 1.0, exact: std::f64::consts::FRAC_PI_4, teaches: "the lecture's function: smooth; Simpson shows order 6 here, because its third derivative is 0 at both ends" },
     Entry { name: "gaussian", f: gaussian, formula: "exp(-x^2)", a: 0.0, b: 2.0, exact: 0.882_081_390_762_421_7, teaches: "smooth, with no elementary antiderivative" },
     Entry { name: "oscillatory", f: oscillatory, formula: "cos(20*x)", a: 0.0, b: 1.0, exact: 0.045_647_262_536_381_38, teaches: "oscillation: the order shows only once each wiggle has several points" },
     Entry { name: "peak", f: peak, formula: "1/(0.01+(x-0.3)^2)", a: 0.0, b: 1.0, exact: 26.779_450_445_889_87, teaches: "a sharp peak: the error stays large until the grid resolves it" },
-    Entry { name: "kink", f: kink, formula: "abs(x-1/3)", a: 0.0, b: 1.0, exact: 0.277_777_777_777_777_8, teaches: "a kink: Simpson drops from order 4 to order 2" },
+    Entry { name: "kink", f: kink, formula: "abs(x-0.3)", a: 0.0, b: 1.0, exact: 0.29, teaches: "a kink: Simpson drops from order 4 to order 2" },
     Entry { name: "step", f: step, formula: "(1+signum(x-0.7))/2", a: 0.0, b: 1.0, exact: 0.3, teaches: "a jump: every rule drops to order 1" },
     Entry { name: "sqrt", f: sqrt, formula: "sqrt(x)", a: 0.0, b: 1.0, exact: 0.666_666_666_666_666_6, teaches: "a derivative that blows up at an end: order 1.5 at best" },
     Entry { name: "periodic", f: periodic, formula: "exp(sin(2*pi*x))", a: 0.0, b: 1.0, exact: 1.266_065_877_752_008_4, teaches: "smooth and periodic: the trapezoid rule converges faster than any power of n" },

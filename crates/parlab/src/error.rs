@@ -18,10 +18,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// An interval end is NaN or infinite.
-    #[error("the interval [{a}, {b}] is not finite: give two finite numbers, such as --from 0 --to 1")]
+    #[error("the interval [{a}, {b}] is not finite: both ends must be finite numbers")]
     NonFiniteInterval { a: f64, b: f64 },
     /// The two ends of the interval are equal.
-    #[error("the interval [{a}, {b}] is empty: --from and --to must differ")]
+    #[error("the interval [{a}, {b}] is empty: its two ends must differ")]
     EmptyInterval { a: f64, b: f64 },
     /// `n` is below what the rule needs.
     #[error("the {rule} rule needs n >= {min}, got n = {n}")]

@@ -55,6 +55,27 @@ impl Pool {
     pub fn threads(&self) -> usize {
         self.threads
     }
+
+    /// Runs `op` inside the pool: rayon's parallel iterators in `op` use this
+    /// pool's threads, not rayon's global pool.
+    ///
+    /// # Scope
+    ///
+    /// `op` may borrow locals of the caller: `install` returns only when
+    /// `op` and every task it started have finished. `op` must be `Send`
+    /// because it runs on one of the pool's threads, and so must its result.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::rayon::prelude::*;
+    /// let pool = parlab::parallel::Pool::new(2).unwrap();
+    /// let squares: Vec<u64> = pool.install(|| (0..5u64).into_par_iter().map(|n| n * n).collect());
+    /// assert_eq!(squares, [0, 1, 4, 9, 16]);
+    /// ```
+    pub fn install<R: Send>(&self, op: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(op)
+    }
 }
 
 impl std::fmt::Debug for Pool {

@@ -110,6 +110,26 @@
 //! assert!((total - 5.187377517639621).abs() < 1e-12);
 //! ```
 //!
+//! # Tasks cannot all draw from one captured generator (E0596)
+//!
+//! The lecture's workers all drew from numpy's one global generator. Here
+//! that is refused at compile time: drawing needs `&mut`, and a closure run
+//! by many threads at once only gets `&`:
+//!
+//! ```compile_fail,E0596
+//! use rayon::prelude::*;
+//! let setup = parlab::Setup::new(0.0, 1.0).unwrap();
+//! let f = |x: f64| 1.0 / (1.0 + x * x);
+//! let mut rng = parlab::stream::stream(7, 0);
+//! let sizes = vec![10u64, 20, 40];
+//! let values: Vec<f64> = sizes.par_iter().map(|&n| setup.apply(&f, n, &mut rng).0).collect();
+//! ```
+//!
+//! Sharing one behind a `Mutex` compiles, but then the numbers each task
+//! gets depend on which task locks first: the bits change with the thread
+//! count and from run to run. The fix is *one RNG per task*:
+//! `stream(seed, n)` inside the task, as every parlab backend does.
+//!
 //! A parallel float sum adds in an order that depends on the split, so its
 //! last bits may change from run to run; parlab's sweeps never sum across
 //! tasks, which is why their bits never change.

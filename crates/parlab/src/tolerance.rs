@@ -40,3 +40,31 @@ pub fn same_bits(a: f64, b: f64) -> bool {
 pub fn order(error_n: f64, error_2n: f64) -> f64 {
     (error_n.abs() / error_2n.abs()).log2()
 }
+
+/// The order p fitted to many (n, error) points: the least-squares slope of
+/// log |error| against log n, negated. Zero and non-finite errors (exact, or
+/// below the round-off floor) are left out; `None` with fewer than two points left.
+///
+/// Single pairs ([`order`]) scatter for random rules; a fit over a sweep does not.
+///
+/// ```
+/// let points: Vec<(u64, f64)> = [10u64, 20, 40, 80].iter().map(|&n| (n, 3.0 / (n * n) as f64)).collect();
+/// let p = parlab::tolerance::fitted_order(&points).unwrap();
+/// assert!((p - 2.0).abs() < 1e-12);
+/// ```
+pub fn fitted_order(points: &[(u64, f64)]) -> Option<f64> {
+    let logs: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|(n, e)| *n > 0 && e.is_finite() && *e != 0.0)
+        .map(|&(n, e)| ((n as f64).ln(), e.abs().ln()))
+        .collect();
+    if logs.len() < 2 {
+        return None;
+    }
+    let count = logs.len() as f64;
+    let mean_x = logs.iter().map(|p| p.0).sum::<f64>() / count;
+    let mean_y = logs.iter().map(|p| p.1).sum::<f64>() / count;
+    let sxx: f64 = logs.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    let sxy: f64 = logs.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    (sxx > 0.0).then(|| -sxy / sxx)
+}
