@@ -135,7 +135,9 @@ fn run_with_progress<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64],
             return result;
         }
     };
-    let bar = progress::bar(sizes.len() as u64, message, "sizes");
+    // The bar counts points, not sizes: a size n costs about n + 1, so this keeps the ETA honest.
+    let work = |chunk: &[u64]| chunk.iter().map(|&n| n + 1).sum::<u64>();
+    let bar = progress::bar(work(sizes), message, "points");
     let t0 = Instant::now();
     let mut whole: Option<Sweep> = None;
     for (offset, chunk) in chunks(sizes) {
@@ -156,7 +158,7 @@ fn run_with_progress<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64],
             task.start += started;
             task.end += started;
         }
-        bar.inc(chunk.len() as u64);
+        bar.inc(work(chunk));
         match &mut whole {
             None => whole = Some(part),
             Some(whole) => {
