@@ -23,6 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut refs: Vec<_> = sweeps.iter().collect();
     refs.push(&sort);
     parlab_viz::error_chart(&refs, FRAC_PI_4).save(out.join("error.svg"))?;
+    parlab_viz::error_chart(&[&sweeps[2]], FRAC_PI_4).save(out.join("error_one.svg"))?;
 
     let lecture = serial::sweep(&f, &setup, &sweep::below(2000))?;
     parlab_viz::estimate_chart(&lecture, Some(FRAC_PI_4)).save(out.join("estimate.svg"))?;

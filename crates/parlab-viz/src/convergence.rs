@@ -88,14 +88,15 @@ pub const REFERENCE_SLOPES: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
 /// share a rule (and the backend when that is still not unique). Points with
 /// zero error (exact to the last bit) or n = 0 cannot be drawn on log axes
 /// and are skipped. A reference slope of the same order as a sweep's rule is
-/// fitted through that sweep's points; the others pass through the middle of
-/// the data. Each is clipped to the chart and labelled at its end.
+/// fitted through that sweep's points (above round-off); the others fan out
+/// from the largest error at the smallest n. Each is clipped to the chart and
+/// labelled at its end.
 ///
 /// # Formula
 ///
 /// ```text
 /// |error|(n) = |estimate(n) − exact|
-/// reference  = C · n^−p      p = ½, 1, 2, 4;  log C = median(log|error| + p log n)
+/// reference  = C · n^−p      p = ½, 1, 2, 4;  log C = median(log|error| + p log n) over a sweep of order p
 /// ```
 ///
 /// # Examples
@@ -125,16 +126,15 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
     plot.y_range = span(series.iter().flatten().map(|p| p.1), 0.05);
     let (xr, yr) = (plot.x_range.clone(), plot.y_range.clone());
 
-    // Anchor each slope: fitted to a sweep of that order, else through the centre.
-    let centre = (
-        median(series.iter().flatten().map(|p| p.0).collect()).unwrap_or(0.5 * (xr.start + xr.end)),
-        median(series.iter().flatten().map(|p| p.1).collect()).unwrap_or(0.5 * (yr.start + yr.end)),
-    );
+    // Anchor each slope: fitted to a sweep of that order, else fanning out
+    // from the largest error at the smallest n, so they read as a protractor.
+    let first_x = series.iter().flatten().map(|p| p.0).fold(f64::INFINITY, f64::min);
+    let fan = (first_x, series.iter().flatten().filter(|p| p.0 <= first_x + 1e-9).map(|p| p.1).fold(f64::NEG_INFINITY, f64::max));
     let references: Vec<(f64, f64)> = REFERENCE_SLOPES
         .iter()
         .map(|&p| {
             let fitted = sweeps.iter().zip(&series).find(|(s, pts)| s.rule().order() == p && !pts.is_empty()).and_then(|(_, pts)| median(pts.iter().filter(|(_, ly)| *ly > ROUND_OFF).map(|(lx, ly)| ly + p * lx).collect()));
-            (p, fitted.unwrap_or(centre.1 + p * centre.0))
+            (p, fitted.unwrap_or(fan.1 + p * fan.0))
         })
         .collect();
 
@@ -149,7 +149,7 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
         let (x0, x1) = (xr.start.max((log_c - yr.end) / p), xr.end.min((log_c - yr.start) / p));
         if x0 < x1 && !empty {
             layers.push(Layer::dashed(vec![(x0, log_c - p * x0), (x1, log_c - p * x1)], GREY, 1, None));
-            layers.push(Layer::text_right((x1 - 0.015 * (xr.end - xr.start), (log_c - p * x1).min(yr.end - 0.03 * (yr.end - yr.start))), slope_name(p), 12, GREY));
+            layers.push(Layer::text_right((x1 - 0.015 * (xr.end - xr.start), (log_c - p * x1).clamp(yr.start + 0.07 * (yr.end - yr.start), yr.end - 0.03 * (yr.end - yr.start))), slope_name(p), 12, GREY));
         }
     }
     for (i, (points, label)) in series.into_iter().zip(&labels).enumerate() {
