@@ -34,6 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let par = parallel::sweep(&f, &setup, &sweep::doubling(1, 1 << 20), &pool)?;
     parlab_viz::timeline_chart(&par).save(out.join("timeline.svg"))?;
     let chunked = parlab::chunked::sweep(&f, &setup, &sweep::below(3000), 3)?;
+    parlab_viz::timeline_chart(&parlab::chunked::sweep(&f, &setup, &sweep::doubling(1, 1 << 18), 8)?).save(out.join("timeline_8.svg"))?;
     parlab_viz::timeline_chart(&chunked).save(out.join("timeline_chunked.svg"))?;
 
     let small = sweep::doubling(1, 1 << 17);

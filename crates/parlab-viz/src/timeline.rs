@@ -59,7 +59,7 @@ pub fn timeline_chart(sweep: &Sweep) -> Chart {
         Scale::Linear,
         Scale::Linear,
     );
-    plot.x_range = 0.0..end * 1.02;
+    plot.x_range = -0.01 * end..end * 1.02;
     plot.y_range = -0.6..rows - 0.4 + key_band;
     plot.legend = Some(SeriesLabelPosition::UpperLeft);
     let names = move |v: f64| {
@@ -74,9 +74,10 @@ pub fn timeline_chart(sweep: &Sweep) -> Chart {
     for t in &sweep.tasks {
         let y = (workers - 1 - t.worker) as f64;
         // A task shorter than a pixel still shows as a sliver.
-        let (x0, x1) = (ms(t.start), ms(t.end).max(ms(t.start) + end * 0.001));
+        let (x0, x1) = (ms(t.start), ms(t.end).max(ms(t.start) + end * 0.003));
         layers.push(Layer::Rect { from: (x0, y - 0.38), to: (x1, y + 0.38), fill: shade(t.n).to_rgba() });
-        if outline {
+        // A white edge between neighbouring tasks, on bars wide enough to keep their colour.
+        if outline && x1 - x0 > end * 0.006 {
             let white = WHITE.to_rgba();
             layers.push(Layer::Path { points: vec![(x0, y - 0.38), (x0, y + 0.38)], colour: white, width: 1 });
         }
