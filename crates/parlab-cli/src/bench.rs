@@ -166,11 +166,12 @@ fn thread_counts(given: Option<&[usize]>, available: usize) -> Result<Vec<usize>
 fn table(r: &Report, markdown: bool) -> String {
     let mut out = String::new();
     let serial = r.backends.iter().find(|b| b.backend == "serial").map(|b| b.scaling.rows[0].timing.median().as_secs_f64());
-    let _ = writeln!(out, "machine: {}", r.machine);
-    let _ = writeln!(out, "{}", r.load.describe(r.machine.available_parallelism));
+    let item = if markdown { "- " } else { "" };
+    let _ = writeln!(out, "{item}machine: {}", r.machine);
+    let _ = writeln!(out, "{item}{}", r.load.describe(r.machine.available_parallelism));
     let _ = writeln!(
         out,
-        "work: the {} rule on {} over [{}, {}], sampler {}, seed {}: {} sizes, {:.3e} points in all; warm-up {}, {} timed runs each",
+        "{item}work: the {} rule on {} over [{}, {}], sampler {}, seed {}: {} sizes, {:.3e} points in all; warm-up {}, {} timed runs each",
         r.rule, r.formula, r.from, r.to, r.sampler, r.seed, r.sizes, r.points, r.warmup, r.repeats
     );
     let _ = writeln!(out);
