@@ -1,1 +1,105 @@
-fn main() {}
+//! `cargo lab`: set up the evcxr kernel and a project-local JupyterLab, open
+//! the lab, and run every notebook headless.
+//!
+//! | command | what it does |
+//! |---|---|
+//! | `cargo lab` | `setup`, then `open` |
+//! | `cargo lab setup` | rust-src, evcxr_jupyter 0.22.0, a Python venv, the kernel, the `parlab` binary, a warm build cache |
+//! | `cargo lab open` | JupyterLab on 127.0.0.1 with a token, at `notebooks/` |
+//! | `cargo lab run [NOTEBOOK...]` | executes notebooks through nbclient and evcxr into `target/lab/run/` |
+//! | `cargo lab doctor` | what is missing or broken, and how to fix it |
+//! | `cargo lab gen` | writes the student versions of the lab notebooks from their solutions |
+//! | `cargo lab test` | setup, `cargo test --workspace`, every notebook, the exercise check |
+//!
+//! Everything Jupyter writes stays under `target/lab/`: the user's own kernels
+//! and settings (`~/.local/share/jupyter`, `~/.jupyter`) are never read or touched.
+//! Every error prints one line (`error: ...`, with a hint) and exits with code 2.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod doctor;
+mod gen_cmd;
+mod lab;
+mod open;
+mod run;
+mod setup;
+mod step;
+mod test_cmd;
+
+/// The exit code of every error.
+const FAILURE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "cargo lab",
+    bin_name = "cargo lab",
+    about = "Set up and open the parlab notebooks, and run them headless",
+    after_help = "With no command, `cargo lab` runs `setup` and then `open`."
+)]
+struct Cli {
+    /// Show every line the installers and builders print, not only the last one.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install and register everything the notebooks need (safe to repeat).
+    Setup(setup::Args),
+    /// Start JupyterLab on 127.0.0.1, at notebooks/, until Ctrl-C.
+    Open(open::Args),
+    /// Execute notebooks headless into target/lab/run/ (all of them if none is named).
+    Run(run::Args),
+    /// Say what is missing or broken, and how to fix it.
+    Doctor,
+    /// Write the student versions (notebooks/NAME.ipynb) from notebooks/solutions/.
+    Gen,
+    /// Set up, then run the workspace tests, every notebook and the exercise check.
+    Test(test_cmd::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            let text = err.to_string();
+            let first = text.lines().next().unwrap_or("bad arguments").trim_start_matches("error: ");
+            return report(&format!("{first} (see `cargo lab --help`)"));
+        }
+    };
+    match run_command(cli) {
+        Ok(code) => code,
+        Err(err) => report(&format!("{err:#}")),
+    }
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lab = lab::Lab::locate(cli.verbose)?;
+    match cli.command {
+        None => {
+            setup::run(&lab, &setup::Args::default())?;
+            open::run(&lab, &open::Args::default())
+        }
+        Some(Command::Setup(args)) => setup::run(&lab, &args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Open(args)) => open::run(&lab, &args),
+        Some(Command::Run(args)) => run::run(&lab, &args),
+        Some(Command::Doctor) => doctor::run(&lab),
+        Some(Command::Gen) => gen_cmd::run(&lab),
+        Some(Command::Test(args)) => test_cmd::run(&lab, &args),
+    }
+}
+
+/// Prints one error line on stderr and returns the failure code.
+fn report(message: &str) -> ExitCode {
+    let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("error: {line}");
+    ExitCode::from(FAILURE)
+}

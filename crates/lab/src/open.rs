@@ -1,0 +1,118 @@
+//! `cargo lab open`: JupyterLab from the project's venv, on 127.0.0.1, with a token.
+//!
+//! The token is ours (random, passed to Jupyter), so the URL we print is the
+//! one that works; auth is never turned off. A browser opens only when there
+//! is a display to open it on. Ctrl-C stops the server, once.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::lab::Lab;
+use crate::run;
+use crate::step::heading;
+
+/// The port JupyterLab prefers; another free one is taken when it is busy.
+pub const PORT: u16 = 8888;
+
+#[derive(clap::Args, Default)]
+pub struct Args {
+    /// Port to listen on (default: 8888, or a free port if it is taken).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Do not open a browser, even when there is a display.
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
+    run::require_setup(lab)?;
+    let port = match args.port {
+        Some(port) => {
+            if TcpListener::bind(("127.0.0.1", port)).is_err() {
+                bail!("port {port} on 127.0.0.1 is taken; pick another with `cargo lab open --port N`, or leave --port out");
+            }
+            port
+        }
+        None => free_port()?,
+    };
+    let token = token()?;
+    let browser = !args.no_browser && has_display();
+    let url = format!("http://127.0.0.1:{port}/lab?token={token}");
+
+    let mut command = lab.python_command();
+    command
+        .args(["-m", "jupyter", "lab"])
+        .arg("--ServerApp.ip=127.0.0.1")
+        .arg(format!("--ServerApp.port={port}"))
+        .arg("--ServerApp.port_retries=0")
+        .arg(format!("--IdentityProvider.token={token}"))
+        .arg(format!("--ServerApp.root_dir={}", lab.notebooks().display()))
+        .arg(format!("--ServerApp.open_browser={}", if browser { "True" } else { "False" }))
+        // One Ctrl-C stops the server, without the "Shutdown this server (y/[n])?" prompt.
+        .arg("--ServerApp.answer_yes=True")
+        // The lab asks no one on the internet for news or updates.
+        .arg("--LabApp.news_url=None")
+        .arg("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+        .current_dir(lab.notebooks());
+    let mut child = command.spawn().with_context(|| format!("cannot start JupyterLab from {}; run `cargo lab setup`", lab.python().display()))?;
+    // Ctrl-C reaches JupyterLab too (same process group): let it shut down
+    // cleanly while we wait for it, instead of leaving it behind.
+    ignore_interrupts();
+
+    heading("JupyterLab is starting; open the lab at:");
+    eprintln!();
+    eprintln!("    {url}");
+    eprintln!();
+    eprintln!("    (notebooks/ is the root; {}. Ctrl-C stops it.)", if browser { "a browser opens by itself" } else { "no display here, so open the URL yourself" });
+    let status = child.wait().context("lost track of JupyterLab")?;
+    if status.success() || status.code().is_none() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        bail!("JupyterLab stopped with {status}; its messages are above, and `cargo lab doctor` checks the setup")
+    }
+}
+
+/// 8888 when it is free, else any free port.
+fn free_port() -> anyhow::Result<u16> {
+    if TcpListener::bind(("127.0.0.1", PORT)).is_ok() {
+        return Ok(PORT);
+    }
+    let listener = TcpListener::bind(("127.0.0.1", 0)).context("cannot find a free port on 127.0.0.1")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// 32 random bytes from the operating system, as hex.
+fn token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut random| random.read_exact(&mut bytes))
+        .context("cannot read /dev/urandom for the server's token")?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Whether a browser could show a window here.
+fn has_display() -> bool {
+    if cfg!(target_os = "macos") || cfg!(windows) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+}
+
+#[cfg(unix)]
+fn ignore_interrupts() {
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGINT: i32 = 2;
+    const SIG_IGN: usize = 1;
+    // SAFETY: installs the "ignore" disposition, which runs no code of ours.
+    unsafe {
+        signal(SIGINT, SIG_IGN);
+    }
+}
+
+#[cfg(not(unix))]
+fn ignore_interrupts() {}

@@ -1,0 +1,252 @@
+//! `cargo lab setup`: everything the notebooks need, each step skipped when already done.
+//!
+//! 1. rust-src (evcxr's code analysis wants the standard library's source);
+//! 2. evcxr_jupyter, pinned to [`EVCXR_VERSION`];
+//! 3. a Python venv at `target/lab/venv` from `crates/lab/requirements.txt`,
+//!    reinstalled only when that file changes;
+//! 4. the `rust` kernel, registered under `target/lab/jupyter/` only;
+//! 5. the `parlab` release binary, which the process backend starts as workers;
+//! 6. a warm build cache: each notebook's first cell (its `:dep`s) is run once,
+//!    so evcxr's `:cache` holds the compiled crates when a student opens it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use serde_json::json;
+
+use crate::lab::{self, EVCXR_VERSION, KERNEL_NAME, Lab};
+use crate::run;
+use crate::step::{self, heading, human, note};
+
+/// The oldest Python the pinned requirements install on.
+pub const PYTHON_MIN: (u32, u32) = (3, 11);
+
+#[derive(clap::Args, Default)]
+pub struct Args {
+    /// Skip warming the build cache (a notebook's first cell then compiles its crates: minutes).
+    #[arg(long)]
+    pub no_warm: bool,
+}
+
+pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<()> {
+    let started = Instant::now();
+    heading(&format!("setting up the lab in {}", lab.show(&lab.dir)));
+    rust_src(lab)?;
+    let evcxr = evcxr(lab)?;
+    venv(lab)?;
+    kernel(lab, &evcxr)?;
+    parlab_binary(lab)?;
+    if args.no_warm {
+        note("build cache: not warmed (--no-warm)");
+    } else {
+        warm(lab)?;
+    }
+    heading(&format!("the lab is set up ({}); `cargo lab open` starts JupyterLab", human(started.elapsed())));
+    Ok(())
+}
+
+/// The standard library's source folder of the active toolchain.
+pub fn rust_src_dir() -> Option<PathBuf> {
+    let sysroot = step::output("rustc", &["--print", "sysroot"])?;
+    Some(Path::new(&sysroot).join("lib/rustlib/src/rust/library"))
+}
+
+fn rust_src(lab: &Lab) -> anyhow::Result<()> {
+    if rust_src_dir().is_some_and(|dir| dir.join("core").is_dir()) {
+        note("rust-src: installed");
+        return Ok(());
+    }
+    if step::output("rustup", &["--version"]).is_none() {
+        bail!("the standard library's source (rust-src) is missing and there is no rustup to add it; install rust-src with your Rust installation");
+    }
+    step::run(
+        lab,
+        "rustup component add rust-src",
+        "rust-src",
+        Command::new("rustup").args(["component", "add", "rust-src"]),
+        "try `rustup component add rust-src` yourself",
+    )?;
+    Ok(())
+}
+
+fn evcxr(lab: &Lab) -> anyhow::Result<PathBuf> {
+    if let Some(found) = lab::pinned_evcxr() {
+        note(&format!("evcxr_jupyter {EVCXR_VERSION}: {}", found.display()));
+        return Ok(found);
+    }
+    for other in lab::evcxr_candidates() {
+        let version = lab::evcxr_version(&other).unwrap_or_else(|| "of unknown version".into());
+        note(&format!("ignoring evcxr_jupyter {version} at {}", other.display()));
+    }
+    note(&format!("evcxr_jupyter {EVCXR_VERSION} is not installed: building it (about 10 minutes on 2 cores)"));
+    step::run(
+        lab,
+        &format!("cargo install evcxr_jupyter {EVCXR_VERSION}"),
+        "evcxr-install",
+        Command::new(lab::cargo()).args(["install", "--locked", "evcxr_jupyter", "--version", EVCXR_VERSION]),
+        "check the network to crates.io and that a C compiler (cc) is installed",
+    )?;
+    lab::pinned_evcxr().with_context(|| {
+        format!(
+            "cargo installed evcxr_jupyter, but no {EVCXR_VERSION} is found in {}; is CARGO_HOME/bin on PATH?",
+            lab::cargo_bin_dir().map(|d| d.display().to_string()).unwrap_or_default()
+        )
+    })
+}
+
+/// The system Python's version, as (major, minor).
+pub fn python_version(python: &str) -> Option<(u32, u32)> {
+    let text = step::output(python, &["-c", "import sys; print('%d %d' % sys.version_info[:2])"])?;
+    let mut parts = text.split_whitespace().map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next()??))
+}
+
+/// Whether the venv has the current requirements installed.
+pub fn venv_current(lab: &Lab) -> bool {
+    let (Ok(wanted), Ok(have)) = (std::fs::read(lab.requirements()), std::fs::read(lab.requirements_stamp())) else {
+        return false;
+    };
+    wanted == have && step::succeeds(lab.python_command().args(["-c", "import sys"]))
+}
+
+fn venv(lab: &Lab) -> anyhow::Result<()> {
+    if venv_current(lab) {
+        note(&format!("Python venv: {} is up to date", lab.show(&lab.venv())));
+        return Ok(());
+    }
+    let Some(version) = python_version("python3") else {
+        bail!("no python3 on PATH; install Python {}.{} or newer with pip (e.g. `apt-get install python3 python3-venv`)", PYTHON_MIN.0, PYTHON_MIN.1);
+    };
+    if version < PYTHON_MIN {
+        bail!("python3 is {}.{}, the lab needs {}.{} or newer; install a newer Python", version.0, version.1, PYTHON_MIN.0, PYTHON_MIN.1);
+    }
+    // A venv whose Python is gone (the system Python was upgraded) is made anew.
+    if lab.venv().exists() && !step::succeeds(lab.python_command().args(["-c", "import sys"])) {
+        note("the venv's Python no longer runs: making the venv again");
+        std::fs::remove_dir_all(lab.venv()).with_context(|| format!("cannot remove {}", lab.venv().display()))?;
+    }
+    if !lab.python().exists() {
+        step::create_dir(&lab.dir)?;
+        step::run(
+            lab,
+            &format!("python3 -m venv {}", lab.show(&lab.venv())),
+            "venv",
+            Command::new("python3").arg("-m").arg("venv").arg(lab.venv()),
+            "on Debian or Ubuntu, `apt-get install python3-venv` adds the venv module",
+        )?;
+    }
+    let _ = std::fs::remove_file(lab.requirements_stamp());
+    step::run(
+        lab,
+        &format!("pip install -r {}", lab.show(&lab.requirements())),
+        "pip",
+        lab.python_command().args(["-m", "pip", "install", "--no-input", "--disable-pip-version-check", "-r"]).arg(lab.requirements()),
+        "check the network to PyPI; `cargo lab setup --verbose` shows pip's output",
+    )?;
+    std::fs::copy(lab.requirements(), lab.requirements_stamp())
+        .with_context(|| format!("cannot write {}", lab.requirements_stamp().display()))?;
+    Ok(())
+}
+
+/// The kernel spec: the pinned evcxr, and the variables the notebooks rely on.
+pub fn kernel_spec(lab: &Lab, evcxr: &Path) -> serde_json::Value {
+    json!({
+        "argv": [evcxr, "--control_file", "{connection_file}"],
+        "display_name": "Rust",
+        "language": "rust",
+        "interrupt_mode": "message",
+        "env": {
+            "PARLAB_BIN": lab.parlab_bin(),
+            "EVCXR_CONFIG_DIR": lab.evcxr_config(),
+            "XDG_CACHE_HOME": lab.cache_home(),
+        },
+        "metadata": {"parlab": "written by `cargo lab setup`; registered for this project only"},
+    })
+}
+
+fn kernel(lab: &Lab, evcxr: &Path) -> anyhow::Result<()> {
+    for dir in [lab.kernel_dir(), lab.evcxr_config(), lab.cache_home()] {
+        step::create_dir(&dir)?;
+    }
+    let spec = parlab_lab::notebook::to_json(&kernel_spec(lab, evcxr));
+    let unchanged = std::fs::read_to_string(lab.kernel_json()).is_ok_and(|old| old == spec);
+    if !unchanged {
+        std::fs::write(lab.kernel_json(), &spec).with_context(|| format!("cannot write {}", lab.kernel_json().display()))?;
+    }
+    copy_logos(lab);
+    // Ask Jupyter itself, with our environment, which `rust` kernel it sees.
+    let listed = lab
+        .python_command()
+        .args(["-m", "jupyter", "kernelspec", "list", "--json"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .context("cannot run `jupyter kernelspec list` from the venv")?;
+    let specs: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap_or_default();
+    let seen = specs["kernelspecs"][KERNEL_NAME]["resource_dir"].as_str().map(PathBuf::from);
+    if seen.as_ref().and_then(|d| d.canonicalize().ok()) != lab.kernel_dir().canonicalize().ok() {
+        bail!(
+            "Jupyter does not see the project's kernel at {} (it sees {:?}); run `cargo lab doctor`",
+            lab.kernel_dir().display(),
+            seen
+        );
+    }
+    note(&format!("kernel `{KERNEL_NAME}`: {} ({})", lab.show(&lab.kernel_json()), if unchanged { "unchanged" } else { "written" }));
+    Ok(())
+}
+
+/// The logos `evcxr_jupyter --install` would copy, taken from its source when cargo kept it.
+fn copy_logos(lab: &Lab) {
+    let Some(bin) = lab::cargo_bin_dir() else { return };
+    let registry = bin.with_file_name("registry").join("src");
+    let Ok(indexes) = std::fs::read_dir(registry) else { return };
+    for index in indexes.flatten() {
+        let source = index.path().join(format!("evcxr_jupyter-{EVCXR_VERSION}/third_party/rust"));
+        for logo in ["logo-32x32.png", "logo-64x64.png"] {
+            let from = source.join(logo.replace("logo-", "rust-logo-"));
+            let to = lab.kernel_dir().join(logo);
+            if from.is_file() && !to.exists() {
+                let _ = std::fs::copy(&from, &to);
+            }
+        }
+    }
+}
+
+fn parlab_binary(lab: &Lab) -> anyhow::Result<()> {
+    step::run(
+        lab,
+        "cargo build --release -p parlab-cli (the worker binary)",
+        "parlab-release",
+        Command::new(lab::cargo()).current_dir(&lab.root).args(["build", "--release", "--package", "parlab-cli", "--bin", "parlab"]),
+        "`cargo build --release -p parlab-cli` shows the error",
+    )?;
+    if !lab.parlab_bin().is_file() {
+        bail!("cargo built parlab-cli, but there is no {}; is CARGO_TARGET_DIR set differently?", lab.parlab_bin().display());
+    }
+    Ok(())
+}
+
+fn warm(lab: &Lab) -> anyhow::Result<()> {
+    let notebooks = parlab_lab::notebook::find_all(&lab.notebooks());
+    if notebooks.is_empty() {
+        note("build cache: no notebooks to warm");
+        return Ok(());
+    }
+    heading("warming the build cache: running each notebook's first cell (cold, this compiles every crate once)");
+    let started = Instant::now();
+    match run::execute(lab, &notebooks, run::Mode::Warm) {
+        Ok(results) if results.iter().all(|r| r.ok) => {
+            note(&format!("build cache: warm ({})", human(started.elapsed())));
+        }
+        Ok(results) => {
+            let failed: Vec<&str> = results.iter().filter(|r| !r.ok).map(|r| r.name.as_str()).collect();
+            note(&format!(
+                "warning: the first cell of {} failed; the lab is set up, but `cargo lab run NOTEBOOK` shows what to fix",
+                failed.join(", ")
+            ));
+        }
+        Err(err) => note(&format!("warning: could not warm the build cache: {err:#}")),
+    }
+    Ok(())
+}
