@@ -9,7 +9,7 @@ use std::thread;
 use std::time::Instant;
 
 use crate::error::{Error, Result};
-use crate::integrand::Integrand;
+use crate::integrand::{Integrand, with_integrand};
 use crate::rule::Setup;
 use crate::sweep::{self, Backend, Sweep};
 
@@ -30,11 +30,15 @@ use crate::sweep::{self, Backend, Sweep};
 /// let chunked = parlab::chunked::sweep(&f, &setup, &[5, 50, 500], 3).unwrap();
 /// assert!(chunked.same_bits(&parlab::serial::sweep(&f, &setup, &[5, 50, 500]).unwrap()));
 /// ```
-pub fn sweep<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], threads: usize) -> Result<Sweep> {
+pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], threads: usize) -> Result<Sweep> {
     if threads == 0 {
         return Err(Error::ZeroThreads);
     }
     sweep::check(setup, sizes)?;
+    with_integrand!(f, |f| sweep_with(f, setup, sizes, threads))
+}
+
+fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], threads: usize) -> Result<Sweep> {
     let t0 = Instant::now();
     let block = sizes.len().div_ceil(threads);
     let results = thread::scope(|scope| {

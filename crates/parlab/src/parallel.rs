@@ -11,7 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::integrand::Integrand;
+use crate::integrand::{Integrand, with_integrand};
 use crate::rule::Setup;
 use crate::sweep::{self, Backend, Sweep};
 
@@ -114,8 +114,12 @@ pub fn available_threads() -> usize {
 /// let ser = serial::sweep(&f, &setup, &[10, 100, 1000]).unwrap();
 /// assert!(par.same_bits(&ser));
 /// ```
-pub fn sweep<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], pool: &Pool) -> Result<Sweep> {
+pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], pool: &Pool) -> Result<Sweep> {
     sweep::check(setup, sizes)?;
+    with_integrand!(f, |f| sweep_with(f, setup, sizes, pool))
+}
+
+fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], pool: &Pool) -> Result<Sweep> {
     let t0 = Instant::now();
     let results: Vec<_> = pool.pool.install(|| {
         sizes

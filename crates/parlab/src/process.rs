@@ -133,7 +133,7 @@ enum Event {
 /// let procs = parlab::process::sweep(lecture, &setup, &sizes, 2).unwrap();
 /// assert!(procs.same_bits(&parlab::serial::sweep(lecture, &setup, &sizes).unwrap()));
 /// ```
-pub fn sweep<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], workers: usize) -> Result<Sweep> {
+pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], workers: usize) -> Result<Sweep> {
     if workers == 0 {
         return Err(Error::ZeroThreads);
     }
@@ -301,6 +301,16 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> std::result::Result
     let header = lines.next().ok_or("no header line")?.map_err(|e| e.to_string())?;
     let header: Header = serde_json::from_str(&header).map_err(|e| format!("bad header: {e}"))?;
     let f = header.recipe.build().map_err(|e| e.to_string())?;
+    crate::integrand::with_integrand!(&f, |g| answer(g, &header.setup, lines, &mut output))
+}
+
+/// The worker's loop: one reply line per task line, until the input ends.
+fn answer<F: Integrand + ?Sized>(
+    f: &F,
+    setup: &Setup,
+    lines: impl Iterator<Item = std::io::Result<String>>,
+    output: &mut impl Write,
+) -> std::result::Result<(), String> {
     for line in lines {
         let line = line.map_err(|e| e.to_string())?;
         if line.trim().is_empty() {
@@ -308,7 +318,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> std::result::Result
         }
         let request: Request = serde_json::from_str(&line).map_err(|e| format!("bad task line: {e}"))?;
         let clock = Instant::now();
-        let result = header.setup.check(request.n).and_then(|_| sweep::task(&f, &header.setup, request.n));
+        let result = setup.check(request.n).and_then(|_| sweep::task(f, setup, request.n));
         let seconds = clock.elapsed().as_secs_f64();
         let reply = match result {
             Ok(p) => Reply { index: request.index, n: p.n, value: Some(p.value), evaluations: Some(p.evaluations), error_estimate: p.error_estimate, seconds, error: None },

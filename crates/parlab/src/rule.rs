@@ -311,9 +311,12 @@ impl Setup {
     ///
     /// `f` is borrowed (shared) for the duration of the call; nothing keeps it
     /// afterwards. The stream is created, owned and dropped inside the call.
-    pub fn estimate<F: Integrand + ?Sized>(&self, f: &F, n: u64) -> Result<Estimate> {
+    /// `f` is a `&dyn Integrand` (any closure, `fn`, [`Expr`](crate::Expr),
+    /// [`Func`](crate::Func) or catalogue entry coerces to it), so this
+    /// function is compiled once, in parlab, not again for every closure.
+    pub fn estimate(&self, f: &dyn Integrand, n: u64) -> Result<Estimate> {
         self.check(n)?;
-        self.estimate_checked(f, n)
+        crate::integrand::with_integrand!(f, |g| self.estimate_checked(g, n))
     }
 
     /// [`Setup::estimate`] without the check of `n`, for sweeps that checked every size first.
@@ -321,7 +324,7 @@ impl Setup {
         let mut stream = stream::stream(self.seed, n);
         let (value, error_estimate) = self.apply(f, n, &mut stream.clone());
         if !value.is_finite() || error_estimate.is_some_and(|e| !e.is_finite()) {
-            return Err(self.locate_non_finite(f, n, &mut stream, value));
+            return Err(self.locate_non_finite(&|x| f.eval(x), n, &mut stream, value));
         }
         Ok(Estimate { rule: self.rule, n, value, evaluations: self.rule.evaluations(n), error_estimate })
     }
@@ -329,7 +332,8 @@ impl Setup {
     /// Runs the rule once more with a probe that remembers the first
     /// non-finite value: the same stream gives the same points, so the hot
     /// loop never pays for the check.
-    fn locate_non_finite<F: Integrand + ?Sized>(&self, f: &F, n: u64, stream: &mut Stream, value: f64) -> Error {
+    fn locate_non_finite(&self, f: &dyn Integrand, n: u64, stream: &mut Stream, value: f64) -> Error {
+        // Only on the error path: through `dyn`, so this is compiled once.
         let probe = Probe { f, first: Mutex::new(None) };
         self.apply(&probe, n, stream);
         match probe.first.into_inner().unwrap_or_else(|e| e.into_inner()) {
@@ -366,12 +370,12 @@ impl Setup {
     }
 }
 
-struct Probe<'a, F: ?Sized> {
-    f: &'a F,
+struct Probe<'a> {
+    f: &'a dyn Integrand,
     first: Mutex<Option<(f64, f64)>>,
 }
 
-impl<F: Integrand + ?Sized> Integrand for Probe<'_, F> {
+impl Integrand for Probe<'_> {
     fn eval(&self, x: f64) -> f64 {
         let y = self.f.eval(x);
         if !y.is_finite() {

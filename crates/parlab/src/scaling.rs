@@ -99,8 +99,8 @@ pub fn analyze(timings: Vec<(usize, Timing)>) -> Scaling {
 ///
 /// Pools are built before the clock starts; process workers are started
 /// inside the timed region, because starting them is part of their cost.
-pub fn measure<F: Integrand + ?Sized>(
-    f: &F,
+pub fn measure(
+    f: &dyn Integrand,
     setup: &Setup,
     sizes: &[u64],
     kind: &str,

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use crate::error::Result;
-use crate::integrand::Integrand;
+use crate::integrand::{Integrand, with_integrand};
 use crate::rule::Setup;
 use crate::sweep::{self, Backend, Sweep};
 
@@ -26,8 +26,12 @@ use crate::sweep::{self, Backend, Sweep};
 /// assert_eq!(sweep.values()[..2], [0.0, 0.0]); // as in the lecture, n = 0 and 1 give 0
 /// assert!((sweep.values()[2] - std::f64::consts::FRAC_PI_4).abs() < 0.01);
 /// ```
-pub fn sweep<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {
+pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {
     sweep::check(setup, sizes)?;
+    with_integrand!(f, |f| sweep_with(f, setup, sizes))
+}
+
+fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {
     let t0 = Instant::now();
     let results: Vec<_> = sizes.iter().enumerate().map(|(index, &n)| sweep::timed_task(f, setup, index, n, 0, t0)).collect();
     sweep::assemble(setup, Backend::Serial, results, t0.elapsed())

@@ -215,7 +215,7 @@ pub fn check(setup: &Setup, sizes: &[u64]) -> Result<()> {
 /// `f` is borrowed (shared) by every thread for the duration of the call, so
 /// it must be `Sync`; the process backend borrows it only to read its
 /// [`Recipe`](crate::Recipe). Nothing of `f` outlives the call.
-pub fn run<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], backend: Backend) -> Result<Sweep> {
+pub fn run(f: &dyn Integrand, setup: &Setup, sizes: &[u64], backend: Backend) -> Result<Sweep> {
     match backend {
         Backend::Serial => crate::serial::sweep(f, setup, sizes),
         Backend::Rayon { threads } => {

@@ -1,1 +1,172 @@
-//! (being written)
+//! Every backend gives the serial bits; errors and panics surface on every backend.
+
+use parlab::{Backend, Error, Expr, Func, Rule, Sampler, Setup, catalogue, chunked, parallel, process, serial, sweep};
+use parlab_tests::parlab_bin;
+
+fn lecture() -> &'static catalogue::Entry {
+    catalogue::get("lecture").unwrap()
+}
+
+/// All backends, with the thread counts of the done-when check.
+fn backends() -> Vec<Backend> {
+    vec![
+        Backend::Serial,
+        Backend::Rayon { threads: 1 },
+        Backend::Rayon { threads: 2 },
+        Backend::Rayon { threads: 4 },
+        Backend::Chunked { threads: 2 },
+        Backend::Chunked { threads: 3 },
+        Backend::Process { workers: 2 },
+    ]
+}
+
+#[test]
+fn every_backend_gives_the_serial_bits_for_every_rule_and_sampler() {
+    parlab_bin();
+    let sizes: Vec<u64> = (0..300).map(|i| (i * 37) % 301).collect(); // out of order, on purpose
+    for rule in Rule::ALL {
+        for sampler in Sampler::ALL {
+            let setup = Setup::for_entry(lecture()).with_rule(rule).with_sampler(sampler).with_seed(7);
+            let sizes: Vec<u64> = sizes.iter().copied().filter(|&n| rule.accepts(n)).collect();
+            let reference = serial::sweep(lecture(), &setup, &sizes).unwrap();
+            assert_eq!(reference.points.iter().map(|p| p.n).collect::<Vec<_>>(), sizes, "points come back in the order given");
+            for backend in backends() {
+                let got = sweep::run(lecture(), &setup, &sizes, backend).unwrap();
+                assert!(got.same_bits(&reference), "{rule} {sampler} on {backend}");
+                assert_eq!(got.tasks.len(), sizes.len());
+                assert!(got.tasks.iter().all(|t| t.worker < backend.threads() && t.start <= t.end), "{backend} timeline");
+            }
+        }
+    }
+}
+
+#[test]
+fn expressions_travel_to_worker_processes() {
+    parlab_bin();
+    let f = Expr::parse("exp(-x^2)*sin(3*x)").unwrap();
+    let setup = Setup::new(-1.0, 2.0).unwrap().with_rule(Rule::Partition).with_seed(11);
+    let sizes = sweep::below(500);
+    let serial = serial::sweep(&f, &setup, &sizes).unwrap();
+    let procs = process::sweep(&f, &setup, &sizes, 3).unwrap();
+    assert!(procs.same_bits(&serial));
+    // A Func made from an expression keeps its recipe.
+    let func = Func::expr("exp(-x^2)*sin(3*x)").unwrap();
+    assert!(process::sweep(&func, &setup, &sizes, 2).unwrap().same_bits(&serial));
+}
+
+#[test]
+fn a_closure_cannot_cross_into_a_process() {
+    let setup = Setup::new(0.0, 1.0).unwrap();
+    let err = process::sweep(&|x: f64| x * x, &setup, &[10], 2).unwrap_err();
+    assert_eq!(err, Error::NotSendable);
+    let err = process::sweep(&Func::new("square", |x| x * x), &setup, &[10], 2).unwrap_err();
+    assert_eq!(err, Error::NotSendable);
+}
+
+#[test]
+fn non_finite_values_are_errors_on_every_backend() {
+    parlab_bin();
+    let f = Expr::parse("1/(x-0.5)").unwrap();
+    let setup = Setup::new(0.0, 1.0).unwrap().with_rule(Rule::Trapezoid);
+    for backend in backends() {
+        let err = sweep::run(&f, &setup, &[3, 4, 5], backend).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("x = 0.5") && text.contains("inf"), "{backend}: {text}");
+    }
+}
+
+#[test]
+fn a_panicking_integrand_is_an_error_and_the_pool_survives() {
+    let setup = Setup::new(0.0, 1.0).unwrap().with_rule(Rule::Midpoint);
+    let f = |x: f64| if x > 0.9 { panic!("the student's integrand gave up at {x}") } else { x };
+    let pool = parallel::Pool::new(2).unwrap();
+    let sizes = sweep::below(200).into_iter().skip(1).collect::<Vec<_>>();
+    for run in [
+        serial::sweep(&f, &setup, &sizes),
+        parallel::sweep(&f, &setup, &sizes, &pool),
+        chunked::sweep(&f, &setup, &sizes, 3),
+    ] {
+        match run.unwrap_err() {
+            Error::Panicked { n, message } => assert!(n >= 1 && message.contains("gave up"), "{message}"),
+            other => panic!("expected a panic error, got {other}"),
+        }
+    }
+    // The same pool still works.
+    let fine = parallel::sweep(&|x: f64| x, &setup, &[1, 2, 3], &pool).unwrap();
+    assert_eq!(fine.values(), [0.5, 0.5, 0.5]);
+}
+
+#[test]
+fn a_worker_that_dies_is_named_and_never_hangs() {
+    parlab_bin();
+    let setup = Setup::for_entry(lecture());
+    // A worker program that exits at once, before answering anything.
+    let dir = std::env::temp_dir().join(format!("parlab-dead-worker-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("parlab");
+    std::fs::write(&script, "#!/bin/sh\necho 'worker: out of memory' >&2\nexit 3\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = with_worker_program(&script, || process::sweep(lecture(), &setup, &sweep::below(100), 2).unwrap_err());
+    let text = err.to_string();
+    assert!(matches!(err, Error::Worker { .. }), "{text}");
+    assert!(text.contains("exit status: 3") && text.contains("out of memory"), "{text}");
+    // A program that does not exist.
+    let err = with_worker_program(&dir.join("missing"), || process::sweep(lecture(), &setup, &[10], 2).unwrap_err());
+    assert!(matches!(err, Error::WorkerProgram { .. }), "{err}");
+}
+
+#[test]
+fn a_killed_worker_is_reported() {
+    parlab_bin();
+    // A worker that answers a few tasks and then kills itself mid-sweep.
+    let dir = std::env::temp_dir().join(format!("parlab-killed-worker-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("parlab");
+    let real = parlab_bin().display().to_string();
+    std::fs::write(&script, format!("#!/bin/sh\nhead -n 4 | \"{real}\" \"$@\"\nkill -9 $$\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let setup = Setup::for_entry(lecture());
+    let err = with_worker_program(&script, || process::sweep(lecture(), &setup, &sweep::below(200), 2).unwrap_err());
+    assert!(matches!(err, Error::Worker { .. }), "{err}");
+    assert!(err.to_string().contains("signal: 9"), "{err}");
+}
+
+/// Runs `f` with PARLAB_BIN pointing at `program`, then restores the real binary.
+fn with_worker_program<T>(program: &std::path::Path, f: impl FnOnce() -> T) -> T {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let real = parlab_bin();
+    // SAFETY: tests that change PARLAB_BIN hold LOCK; others only read it and
+    // tolerate either value for the moment it is changed (they are not run in
+    // between: the variable is restored before the lock is released).
+    unsafe { std::env::set_var("PARLAB_BIN", program) };
+    let out = f();
+    unsafe { std::env::set_var("PARLAB_BIN", real) };
+    out
+}
+
+#[test]
+fn processes_do_not_share_memory() {
+    parlab_bin();
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let theirs = process::count_in_worker(COUNTER.load(Ordering::SeqCst), 1000).unwrap();
+    assert_eq!(theirs, 1000);
+    assert_eq!(COUNTER.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn bad_sweeps_are_refused_before_any_work() {
+    let setup = Setup::new(0.0, 1.0).unwrap();
+    assert_eq!(serial::sweep(lecture(), &setup, &[]).unwrap_err(), Error::NoSizes);
+    assert_eq!(parallel::Pool::new(0).unwrap_err(), Error::ZeroThreads);
+    assert_eq!(chunked::sweep(lecture(), &setup, &[1], 0).unwrap_err(), Error::ZeroThreads);
+    assert_eq!(Backend::parse("rayon", 0).unwrap_err(), Error::ZeroThreads);
+    assert!(matches!(Backend::parse("gpu", 2), Err(Error::UnknownBackend { .. })));
+    let simpson = setup.with_rule(Rule::Simpson);
+    assert_eq!(serial::sweep(lecture(), &simpson, &[2, 4, 5]).unwrap_err(), Error::OddSimpson { n: 5 });
+    let huge = vec![parlab::rule::MAX_POINTS; 3];
+    assert!(matches!(serial::sweep(lecture(), &setup, &huge), Err(Error::SweepTooLarge { .. })));
+}
