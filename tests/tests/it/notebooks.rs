@@ -1,1 +1,87 @@
-//! (being written)
+//! The notebooks as committed: clean, on the `rust` kernel, and the lab's
+//! student version exactly what its solutions generate.
+//!
+//! - every `notebooks/**/*.ipynb` has no outputs, no execution counts, and
+//!   declares the kernel `rust`;
+//! - every notebook's first code cell holds only `:dep` and other `:` lines
+//!   (and comments), so `cargo lab setup` can warm it on its own;
+//! - each student version (`notebooks/NAME.ipynb`) equals what `cargo lab gen`
+//!   makes from `notebooks/solutions/NAME.ipynb`.
+//!
+//! Running the notebooks through Jupyter is `cargo lab run`'s job (and
+//! `cargo lab test`'s): it needs the evcxr kernel and minutes per notebook.
+
+use std::path::PathBuf;
+
+use parlab_lab::{exercise, notebook};
+
+fn notebooks_dir() -> PathBuf {
+    parlab_tests::workspace().join("notebooks")
+}
+
+fn all_notebooks() -> Vec<PathBuf> {
+    let found = notebook::find_all(&notebooks_dir());
+    assert!(!found.is_empty(), "no notebooks under {}", notebooks_dir().display());
+    found
+}
+
+/// Runs `check` on every notebook and fails once, listing every problem.
+fn each_notebook(check: impl Fn(&serde_json::Value) -> Vec<String>, fix: &str) {
+    let mut problems = Vec::new();
+    for path in all_notebooks() {
+        let name = path.strip_prefix(parlab_tests::workspace()).unwrap_or(&path).display().to_string();
+        match notebook::read(&path) {
+            Ok(nb) => problems.extend(check(&nb).into_iter().map(|p| format!("{name}: {p}"))),
+            Err(err) => problems.push(format!("{err}")),
+        }
+    }
+    assert!(problems.is_empty(), "{}\n{fix}", problems.join("\n"));
+}
+
+#[test]
+fn notebooks_are_committed_without_outputs_on_the_rust_kernel() {
+    each_notebook(
+        notebook::committed_problems,
+        "clear the outputs before committing (JupyterLab: Edit > Clear Outputs of All Cells, then save), and pick the Rust kernel",
+    );
+}
+
+#[test]
+fn first_code_cell_holds_only_colon_lines() {
+    each_notebook(notebook::first_cell_problems, "move code out of the first cell: it holds only `:dep` and `:` settings");
+}
+
+#[test]
+fn student_versions_are_generated_from_their_solutions() {
+    let pairs = exercise::pairs(&notebooks_dir());
+    assert!(!pairs.is_empty(), "no notebooks under notebooks/solutions/");
+    for pair in pairs {
+        let generated = exercise::generate(&pair).unwrap_or_else(|err| panic!("{err}"));
+        let committed = notebook::read(&pair.student).unwrap_or_else(|err| panic!("{err}; run `cargo lab gen`"));
+        assert!(
+            generated == committed,
+            "{} is not what `cargo lab gen` makes from {}: edit the solutions, run `cargo lab gen`, and commit both",
+            pair.student.display(),
+            pair.solutions.display()
+        );
+    }
+}
+
+#[test]
+fn student_versions_hold_no_solution_markers() {
+    for pair in exercise::pairs(&notebooks_dir()) {
+        let student = notebook::read(&pair.student).unwrap_or_else(|err| panic!("{err}"));
+        for (index, cell) in student["cells"].as_array().into_iter().flatten().enumerate() {
+            let source = notebook::source(cell);
+            assert!(
+                !source.contains(exercise::STUDENT_MARK) && !source.lines().any(|l| l.trim_end().ends_with(exercise::SOLUTION_MARK)),
+                "{}, cell {}: a solution marker is left in the student version",
+                pair.student.display(),
+                index + 1
+            );
+            assert!(!notebook::tags(cell).contains(&exercise::SOLUTION_TAG), "{}, cell {}: a `solution` cell is left", pair.student.display(), index + 1);
+        }
+        let checks = student["cells"].as_array().into_iter().flatten().filter(|c| notebook::tags(c).contains(&"check")).count();
+        assert!(checks > 0, "{} has no cell tagged `check`", pair.student.display());
+    }
+}
