@@ -136,7 +136,7 @@ pub fn run(args: &BenchArgs) -> Result<String> {
 }
 
 /// One thread count on one backend, with the library's harness.
-fn time_one<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], kind: &str, p: usize, warmup: usize, repeats: usize) -> parlab::Result<Timing> {
+fn time_one(f: &dyn Integrand, setup: &Setup, sizes: &[u64], kind: &str, p: usize, warmup: usize, repeats: usize) -> parlab::Result<Timing> {
     let mut scaling = scaling::measure(f, setup, sizes, kind, &[p], warmup, repeats)?;
     Ok(scaling.rows.remove(0).timing)
 }

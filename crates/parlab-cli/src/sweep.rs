@@ -118,7 +118,7 @@ fn with_hint(error: parlab::Error) -> anyhow::Error {
 
 /// Runs the sweep; with a bar, the serial and rayon backends run it in chunks
 /// of sizes (one pool for all of them) and the others under a spinner.
-fn run_with_progress<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], backend: Backend, shown: bool) -> parlab::Result<Sweep> {
+fn run_with_progress(f: &dyn Integrand, setup: &Setup, sizes: &[u64], backend: Backend, shown: bool) -> parlab::Result<Sweep> {
     if !shown {
         return sweep::run(f, setup, sizes, backend);
     }
