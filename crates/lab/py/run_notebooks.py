@@ -48,6 +48,10 @@ KERNEL = "rust"
 PREAMBLE = ":preserve_vars_on_panic 0"
 # A command that compiles nothing and changes nothing: it only prints the error format.
 TRAILER = ":efmt"
+# How many failing cells of a notebook are reported in full.
+FULL_REPORTS = 3
+# How many of one cell's errors are shown.
+TEXTS_PER_CELL = 3
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PATH_DEP = re.compile(r'path\s*=\s*"([^"]+)"')
 
@@ -120,15 +124,18 @@ class Heartbeat:
         self._stop.set()
 
     def _last_log_line(self) -> str:
+        """The kernel's build progress: how many crates it compiled, and the last one started."""
         try:
-            with open(self.log_path, "rb") as log:
-                log.seek(0, os.SEEK_END)
-                log.seek(max(0, log.tell() - 4096))
-                lines = [plain(l).strip() for l in log.read().decode("utf-8", "replace").splitlines()]
-                lines = [l for l in lines if l]
-                return lines[-1][:80] if lines else ""
+            text = plain(self.log_path.read_bytes().decode("utf-8", "replace"))
         except OSError:
             return ""
+        lines = [l.strip() for l in text.splitlines() if l.strip()]
+        if not lines:
+            return ""
+        compiling = [l for l in lines if l.startswith("Compiling ")]
+        if compiling and lines[-1].startswith("Compiling "):
+            return f"{len(compiling)} crates compiled; last started: {lines[-1][len('Compiling '):][:60]}"
+        return lines[-1][:80]
 
     def _run(self) -> None:
         tick = 1.0 if self.tty else self.interval
@@ -337,7 +344,7 @@ def run_one(path: Path, args, root: Path | None, out_dir: Path) -> dict:
 
     def report_cell(index: int, cell, secs: float) -> None:
         problems = cell_problems(cell, replies.get(index + offset))
-        mark = "ok" if not problems else ", ".join(kind for kind, _ in problems)
+        mark = "ok" if not problems else kinds_summary([kind for kind, _ in problems])
         extra = f" [{', '.join(sorted(tags(cell)))}]" if tags(cell) else ""
         say(f"    cell {index + 1:>3}{extra}: {fmt_secs(secs):>12}  {mark}")
 
@@ -419,13 +426,44 @@ def run_one(path: Path, args, root: Path | None, out_dir: Path) -> dict:
     result["ok"] = not result["failures"]
     verdict = "ok" if result["ok"] else "FAIL"
     say(f"  {verdict} {name}: {fmt_secs(result['seconds'])}" + (f", {len(cells)} cells" if not args.warm else ", first cell"))
-    for failure in result["failures"]:
-        where = f"cell {failure['cell']}" if failure["cell"] else "notebook"
-        say(f"    {where}: {failure['kind']}")
-        if failure.get("source"):
-            say(source_head(nbformat.from_dict({"source": failure["source"]})))
-        say(shorten(failure["text"]))
+    report_failures(result["failures"], out_dir, name, args.warm)
     return result
+
+
+def kinds_summary(kinds: list[str]) -> str:
+    """`compile error, compile error, no chart` as `2 compile errors, no chart`."""
+    counted = {k: kinds.count(k) for k in dict.fromkeys(kinds)}
+    return ", ".join(k if n == 1 else f"{n} {k}s" for k, n in counted.items())
+
+
+def report_failures(failures: list[dict], out_dir: Path, name: str, warm: bool) -> None:
+    """One block per failing cell: its first lines, then what went wrong.
+
+    Later cells often fail only because an earlier one did (a missing `:dep`,
+    a variable a panic took away), so the first few are shown in full and the
+    rest in one line each.
+    """
+    by_cell: dict = {}
+    for failure in failures:
+        by_cell.setdefault(failure["cell"], []).append(failure)
+    for shown, (cell, group) in enumerate(by_cell.items()):
+        where = f"cell {cell}" if cell else "notebook"
+        kinds = kinds_summary([f["kind"] for f in group])
+        if shown >= FULL_REPORTS:
+            first = next((l for f in group for l in plain(f["text"]).splitlines() if l.strip()), "")
+            say(f"    {where}: {kinds}: {first.strip()[:100]}")
+            continue
+        say(f"    {where}: {kinds}")
+        if group[0].get("source"):
+            say(source_head(nbformat.from_dict({"source": group[0]["source"]})))
+        for failure in group[:TEXTS_PER_CELL]:
+            say(shorten(failure["text"], lines=12 if len(group) == 1 else 4))
+        if len(group) > TEXTS_PER_CELL:
+            say(f"      ({len(group) - TEXTS_PER_CELL} more in this cell)")
+    if len(by_cell) > FULL_REPORTS:
+        say(f"    (cells after the first {FULL_REPORTS} shown in one line; often they fail because an earlier one did)")
+    if failures and not warm:
+        say(f"    the executed notebook: {out_dir / (name + '.html')}")
 
 
 def write_outputs(nb, out_dir: Path, name: str) -> None:

@@ -134,6 +134,21 @@ pub fn first_cell_problems(notebook: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The smallest `:cache` size (MiB) a notebook may set.
+///
+/// `:cache N` turns on evcxr's cache of compiled crates.io dependencies for
+/// one kernel session (it is off in each new session), and after every build
+/// trims the cache on disk, shared by all notebooks, to N MiB, oldest first.
+/// The lab's crates take about 0.5 GiB there, so one notebook with a small N
+/// would throw out what the others need and make their next start cold.
+pub const CACHE_MIN_MIB: u64 = 2048;
+
+/// The size set by a `:cache N` line in the first code cell, in MiB.
+pub fn cache_mib(notebook: &Value) -> Option<u64> {
+    let cell = &notebook["cells"][first_code_cell(notebook)?];
+    source(cell).lines().find_map(|line| line.trim().strip_prefix(":cache")?.trim().parse().ok())
+}
+
 /// Removes outputs and execution counts from every code cell, and the
 /// timing metadata Jupyter records, so a notebook can be committed.
 pub fn clear_outputs(notebook: &mut Value) {
@@ -170,6 +185,14 @@ mod tests {
         assert!(first_cell_problems(&good).is_empty());
         let bad = json!({"cells": [{"cell_type": "code", "source": ":dep rand = \"0.10\"\nuse rand::Rng;", "metadata": {}}]});
         assert_eq!(first_cell_problems(&bad).len(), 1);
+    }
+
+    #[test]
+    fn cache_size_comes_from_the_first_cell() {
+        let notebook = json!({"cells": [{"cell_type": "code", "source": ":cache 4096\n:dep parlab = { path = \"../crates/parlab\" }", "metadata": {}}]});
+        assert_eq!(cache_mib(&notebook), Some(4096));
+        let none = json!({"cells": [{"cell_type": "code", "source": ":dep parlab = { path = \"../crates/parlab\" }", "metadata": {}}]});
+        assert_eq!(cache_mib(&none), None);
     }
 
     #[test]

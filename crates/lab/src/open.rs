@@ -5,14 +5,18 @@
 //! is a display to open it on. Ctrl-C stops the server, once.
 
 use std::io::Read;
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
 use crate::lab::Lab;
 use crate::run;
-use crate::step::heading;
+use crate::step::{heading, human};
+
+/// How long to wait for JupyterLab to listen before printing the URL anyway.
+const READY_WITHIN: Duration = Duration::from_secs(90);
 
 /// The port JupyterLab prefers; another free one is taken when it is busy.
 pub const PORT: u16 = 8888;
@@ -51,18 +55,39 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
         .arg(format!("--IdentityProvider.token={token}"))
         .arg(format!("--ServerApp.root_dir={}", lab.notebooks().display()))
         .arg(format!("--ServerApp.open_browser={}", if browser { "True" } else { "False" }))
+        // "New notebook" makes a Rust one; the venv's Python kernel stays available.
+        .arg("--MappingKernelManager.default_kernel_name=rust")
         // One Ctrl-C stops the server, without the "Shutdown this server (y/[n])?" prompt.
         .arg("--ServerApp.answer_yes=True")
+        // Warnings and errors only: the URL we print is the one to read.
+        .arg("--ServerApp.log_level=WARN")
+        .arg("--LabApp.log_level=WARN")
         // The lab asks no one on the internet for news or updates.
         .arg("--LabApp.news_url=None")
         .arg("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
         .current_dir(lab.notebooks());
+    if is_root() {
+        // Containers and CI run as root, which Jupyter refuses unless told.
+        command.arg("--allow-root");
+    }
     let mut child = command.spawn().with_context(|| format!("cannot start JupyterLab from {}; run `cargo lab setup`", lab.python().display()))?;
     // Ctrl-C reaches JupyterLab too (same process group): let it shut down
     // cleanly while we wait for it, instead of leaving it behind.
     ignore_interrupts();
 
-    heading("JupyterLab is starting; open the lab at:");
+    heading("starting JupyterLab");
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Some(status) = child.try_wait().context("lost track of JupyterLab")? {
+            bail!("JupyterLab stopped before it was ready ({status}); its messages are above, and `cargo lab doctor` checks the setup");
+        }
+        if started.elapsed() > READY_WITHIN {
+            eprintln!("    (JupyterLab is slow to start; the URL below works once it is up)");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    heading(&format!("JupyterLab is running ({}); open the lab at:", human(started.elapsed())));
     eprintln!();
     eprintln!("    {url}");
     eprintln!();
@@ -99,6 +124,20 @@ fn has_display() -> bool {
         return true;
     }
     ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    unsafe extern "C" {
+        fn geteuid() -> u32;
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { geteuid() == 0 }
+}
+
+#[cfg(not(unix))]
+fn is_root() -> bool {
+    false
 }
 
 #[cfg(unix)]

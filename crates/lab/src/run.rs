@@ -129,11 +129,13 @@ pub fn execute(lab: &Lab, notebooks: &[PathBuf], mode: Mode) -> anyhow::Result<V
         Mode::Pass | Mode::ChecksFail => lab.run_dir(),
     };
     step::create_dir(&out)?;
-    let summary = out.join(match mode {
-        Mode::Warm => "summary-warm.json",
-        Mode::Pass => "summary.json",
-        Mode::ChecksFail => "summary-checks-fail.json",
-    });
+    // One file per run, so two runs at once (two terminals) never read each other's.
+    let kind = match mode {
+        Mode::Warm => "warm",
+        Mode::Pass => "pass",
+        Mode::ChecksFail => "checks-fail",
+    };
+    let summary = out.join(format!("summary-{kind}-{}.json", std::process::id()));
     let _ = std::fs::remove_file(&summary);
     let mut command = lab.python_command();
     command.arg(lab.runner()).arg("--out").arg(&out).arg("--root").arg(lab.notebooks()).arg("--summary").arg(&summary);
@@ -152,6 +154,7 @@ pub fn execute(lab: &Lab, notebooks: &[PathBuf], mode: Mode) -> anyhow::Result<V
         let code = status.code().map(|c| c.to_string()).unwrap_or_else(|| "a signal".into());
         format!("the notebook runner stopped (exit {code}) before writing {}; its output is above", summary.display())
     })?;
+    let _ = std::fs::remove_file(&summary);
     let results: Vec<NotebookResult> =
         serde_json::from_str(&text).with_context(|| format!("{} is not the runner's summary", summary.display()))?;
     if results.iter().any(|r| !r.ok) == status.success() && mode != Mode::Warm {

@@ -233,7 +233,7 @@ fn warm(lab: &Lab) -> anyhow::Result<()> {
         note("build cache: no notebooks to warm");
         return Ok(());
     }
-    heading("warming the build cache: running each notebook's first cell (cold, this compiles every crate once)");
+    heading("warming the build cache: running each notebook's first cell (minutes when cold, seconds when warm)");
     let started = Instant::now();
     match run::execute(lab, &notebooks, run::Mode::Warm) {
         Ok(results) if results.iter().all(|r| r.ok) => {

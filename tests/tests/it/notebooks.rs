@@ -4,7 +4,8 @@
 //! - every `notebooks/**/*.ipynb` has no outputs, no execution counts, and
 //!   declares the kernel `rust`;
 //! - every notebook's first code cell holds only `:dep` and other `:` lines
-//!   (and comments), so `cargo lab setup` can warm it on its own;
+//!   (and comments), so `cargo lab setup` can warm it on its own, and sets
+//!   the same, large `:cache` size;
 //! - each student version (`notebooks/NAME.ipynb`) equals what `cargo lab gen`
 //!   makes from `notebooks/solutions/NAME.ipynb`.
 //!
@@ -49,6 +50,25 @@ fn notebooks_are_committed_without_outputs_on_the_rust_kernel() {
 #[test]
 fn first_code_cell_holds_only_colon_lines() {
     each_notebook(notebook::first_cell_problems, "move code out of the first cell: it holds only `:dep` and `:` settings");
+}
+
+#[test]
+fn first_cells_keep_one_large_build_cache() {
+    each_notebook(
+        |nb| match notebook::cache_mib(nb) {
+            Some(mib) if mib >= notebook::CACHE_MIN_MIB => Vec::new(),
+            Some(mib) => vec![format!("`:cache {mib}` is below {} MiB", notebook::CACHE_MIN_MIB)],
+            None => vec!["the first cell has no `:cache N` line".into()],
+        },
+        "every first cell needs `:cache N` (evcxr turns its cache off in each new kernel), the same N everywhere: a small N trims the cache all notebooks share",
+    );
+    let mut sizes = Vec::new();
+    for path in all_notebooks() {
+        sizes.extend(notebook::read(&path).ok().and_then(|nb| notebook::cache_mib(&nb)).map(|mib| (mib, path)));
+    }
+    let first = sizes.first().map(|(mib, _)| *mib);
+    let odd: Vec<String> = sizes.iter().filter(|(mib, _)| Some(*mib) != first).map(|(mib, path)| format!("{} sets :cache {mib}", path.display())).collect();
+    assert!(odd.is_empty(), "notebooks disagree on `:cache` (the first one sets {first:?}): {}", odd.join(", "));
 }
 
 #[test]
