@@ -309,6 +309,14 @@ fn help_documents_the_json_fields_and_hides_the_worker() {
 }
 
 #[test]
+fn the_count_worker_counts_in_its_own_memory() {
+    // What `parlab::process::count_in_worker` runs in another process.
+    let out = run(&["count", "--start", "5", "--times", "1000"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "1005");
+}
+
+#[test]
 fn a_closed_output_pipe_is_not_an_error() {
     // `parlab sweep ... | head -1`
     let mut child = parlab()
