@@ -239,10 +239,9 @@ fn start(program: &PathBuf, id: usize, header: &str, events: mpsc::Sender<Event>
         text
     });
     let mut worker = Worker { stdin: child.stdin.take(), child, pending: VecDeque::new(), stderr: Some(stderr) };
-    if let Err(e) = send(&mut worker, header) {
-        let _ = worker.child.kill();
-        let _ = worker.child.wait();
-        return Err(Error::Worker { worker: id, pid: worker.child.id(), message: format!("could not send the header: {e}") });
+    if send(&mut worker, header).is_err() {
+        // It is gone before reading anything: report how it ended, as for any death.
+        return Err(died(&mut worker, id));
     }
     Ok(worker)
 }

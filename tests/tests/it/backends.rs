@@ -119,18 +119,20 @@ fn a_worker_that_dies_is_named_and_never_hangs() {
 #[test]
 fn a_killed_worker_is_reported() {
     parlab_bin();
-    // A worker that answers a few tasks and then kills itself mid-sweep.
+    // A real worker, killed with SIGKILL part-way through its tasks, and its
+    // wrapper with it: the parent must name it, not wait for it.
     let dir = std::env::temp_dir().join(format!("parlab-killed-worker-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
     let real = parlab_bin().display().to_string();
-    std::fs::write(&script, format!("#!/bin/sh\nhead -n 4 | \"{real}\" \"$@\"\nkill -9 $$\n")).unwrap();
+    std::fs::write(&script, format!("#!/bin/sh\n\"{real}\" \"$@\" <&0 &\nsleep 0.3\nkill -9 $!\nkill -9 $$\n")).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let setup = Setup::for_entry(lecture());
-    let err = with_worker_program(&script, || process::sweep(lecture(), &setup, &sweep::below(200), 2).unwrap_err());
+    let setup = Setup::for_entry(lecture()).with_rule(Rule::MonteCarlo);
+    let slow = vec![20_000_000; 40]; // seconds of work: the kill lands mid-sweep
+    let err = with_worker_program(&script, || process::sweep(lecture(), &setup, &slow, 2).unwrap_err());
     assert!(matches!(err, Error::Worker { .. }), "{err}");
-    assert!(err.to_string().contains("signal: 9"), "{err}");
+    assert!(err.to_string().contains("signal: 9") && err.to_string().contains("while computing n = 20000000"), "{err}");
 }
 
 /// Runs `f` with PARLAB_BIN pointing at `program`, then restores the real binary.
