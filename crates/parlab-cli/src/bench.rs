@@ -14,7 +14,7 @@ use parlab::{sweep, Integrand, Setup};
 use serde::Serialize;
 
 use crate::cli::BenchArgs;
-use crate::input::{with_integrand, Job};
+use crate::input::Job;
 use crate::progress;
 
 /// The default sweep: n = 0..2999, as in the check.
@@ -93,7 +93,7 @@ pub fn run(args: &BenchArgs) -> Result<String> {
             if let Some(bar) = &bar {
                 bar.set_message(format!("{kind} on {p}"));
             }
-            let timing = with_integrand!(&job.source, |f| time_one(f, &setup, &sizes, kind, p, args.warmup, args.repeats));
+            let timing = time_one(job.source.integrand(), &setup, &sizes, kind, p, args.warmup, args.repeats);
             let timing = match timing {
                 Ok(t) => t,
                 Err(e) => {

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use parlab::catalogue::{self, Entry};
-use parlab::{Expr, Setup};
+use parlab::{Expr, Integrand, Setup};
 
 use crate::cli::Problem;
 
@@ -18,25 +18,17 @@ pub enum Source {
     Expr(Expr),
 }
 
-/// Runs `$body` with `$f` bound to the concrete integrand, so the library's
-/// generic loops are compiled for each kind instead of calling through a `dyn`.
-macro_rules! with_integrand {
-    ($source:expr, |$f:ident| $body:expr) => {
-        match $source {
-            $crate::input::Source::Entry(entry) => {
-                let $f: &parlab::catalogue::Entry = entry;
-                $body
-            }
-            $crate::input::Source::Expr(expr) => {
-                let $f: &parlab::Expr = expr;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use with_integrand;
-
 impl Source {
+    /// The integrand, as the library takes it. A catalogue entry goes in as
+    /// itself: the library keeps its own fast kernel for the lecture's entry
+    /// and sends entries to workers by name.
+    pub fn integrand(&self) -> &dyn Integrand {
+        match self {
+            Source::Entry(entry) => *entry,
+            Source::Expr(expr) => expr,
+        }
+    }
+
     /// The catalogue name, or the expression's text.
     pub fn name(&self) -> &str {
         match self {

@@ -8,7 +8,7 @@ use parlab::{Rule, Sampler};
 use serde::Serialize;
 
 use crate::cli::IntegrateArgs;
-use crate::input::{with_integrand, Job};
+use crate::input::Job;
 use crate::memory::{human_bytes, peak_rss_bytes};
 use crate::progress;
 
@@ -44,7 +44,7 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
     let spinner = progress::wanted(args.progress, args.n >= SPINNER_FROM)
         .then(|| progress::spinner(format!("{} rule, n = {}", setup.rule(), args.n)));
     let clock = Instant::now();
-    let estimate = with_integrand!(&job.source, |f| setup.estimate(f, args.n));
+    let estimate = setup.estimate(job.source.integrand(), args.n);
     let seconds = clock.elapsed().as_secs_f64();
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();

@@ -9,7 +9,7 @@ use parlab::{sweep, Backend, Integrand, Rule, Sampler, Setup, Sweep};
 use serde::Serialize;
 
 use crate::cli::SweepArgs;
-use crate::input::{with_integrand, Job};
+use crate::input::Job;
 use crate::progress;
 
 /// Sweeps with fewer points in all finish too fast to need a bar.
@@ -67,7 +67,7 @@ pub fn run(args: &SweepArgs) -> Result<String> {
     };
     sweep::check(&setup, &sizes)?;
     let shown = progress::wanted(args.progress, sizes.iter().map(|&n| n as f64).sum::<f64>() >= PROGRESS_FROM);
-    let result = with_integrand!(&job.source, |f| run_with_progress(f, &setup, &sizes, backend, shown)).map_err(with_hint)?;
+    let result = run_with_progress(job.source.integrand(), &setup, &sizes, backend, shown).map_err(with_hint)?;
     let exact = job.exact();
     let report = Report {
         integrand: job.source.name(),
