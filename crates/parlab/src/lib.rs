@@ -64,3 +64,8 @@ pub use sweep::{Backend, Point, Sweep, Task};
 
 /// rayon, re-exported so a notebook needs no second `:dep` for it.
 pub use rayon;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
