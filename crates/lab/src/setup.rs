@@ -39,7 +39,7 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<()> {
     kernel(lab, &evcxr)?;
     parlab_binary(lab)?;
     if args.no_warm {
-        note("build cache: not warmed (--no-warm)");
+        note("build cache: warming skipped");
     } else {
         warm(lab)?;
     }
