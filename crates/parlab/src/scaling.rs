@@ -6,7 +6,7 @@
 //! speedup     S(p) = T(1) / T(p)                 T = median time on p threads
 //! efficiency  E(p) = S(p) / p
 //! Karp–Flatt  e(p) = (1/S(p) − 1/p) / (1 − 1/p)   for p > 1: the measured serial fraction
-//! Amdahl      T(p) / T(1) = s + (1 − s) / p       s fitted by least squares over p > 1
+//! Amdahl      T(p) / T(1) = s + (1 − s) / p       s fitted by least squares over 1 < p ≤ available cores
 //! ```
 //!
 //! A Karp–Flatt fraction that grows with p means overhead grows with p
@@ -85,7 +85,8 @@ pub fn analyze(timings: Vec<(usize, Timing)>) -> Scaling {
         .collect();
     // Least squares for y = s + (1 − s)x with x = 1/p and y = 1/S: (y − x) = s(1 − x).
     let (mut num, mut den) = (0.0, 0.0);
-    for row in rows.iter().filter(|r| r.threads > 1 && r.speedup.is_finite()) {
+    // Oversubscribed rows measure the scheduler, not the code: they stay out of the fit.
+    for row in rows.iter().filter(|r| r.threads > 1 && !r.oversubscribed && r.speedup.is_finite()) {
         let x = 1.0 / row.threads as f64;
         let y = 1.0 / row.speedup;
         num += (y - x) * (1.0 - x);
