@@ -124,18 +124,16 @@ class Heartbeat:
         self._stop.set()
 
     def _last_log_line(self) -> str:
-        """The kernel's build progress: how many crates it compiled, and the last one started."""
+        """The kernel's build progress: how many crates it started compiling, and the latest."""
         try:
             text = plain(self.log_path.read_bytes().decode("utf-8", "replace"))
         except OSError:
             return ""
         lines = [l.strip() for l in text.splitlines() if l.strip()]
-        if not lines:
-            return ""
         compiling = [l for l in lines if l.startswith("Compiling ")]
-        if compiling and lines[-1].startswith("Compiling "):
-            return f"{len(compiling)} crates compiled; last started: {lines[-1][len('Compiling '):][:60]}"
-        return lines[-1][:80]
+        if not compiling:
+            return ""
+        return f"compiling crate {len(compiling)}: {compiling[-1][len('Compiling '):][:60]}"
 
     def _run(self) -> None:
         tick = 1.0 if self.tty else self.interval
