@@ -44,6 +44,8 @@ struct Report {
 pub struct Load {
     pub before: Option<f64>,
     pub after: Option<f64>,
+    /// The nice value of this process's autogroup, where the kernel has them.
+    pub autogroup_nice: Option<i32>,
 }
 
 impl Load {
@@ -51,10 +53,27 @@ impl Load {
     pub fn describe(&self, cores: usize) -> String {
         let show = |x: Option<f64>| x.map_or("unknown".to_string(), |x| format!("{x:.2}"));
         let mut line = format!("load average (1 min): {} before, {} after", show(self.before), show(self.after));
+        if let Some(nice) = self.autogroup_nice {
+            line.push_str(&format!("; this run's scheduling group (autogroup) had nice {nice}"));
+        }
         if [self.before, self.after].into_iter().flatten().any(|l| l > cores as f64 + 0.5) {
-            line.push_str(&format!(" — warning: above the {cores} cores, so other programs competed for them and the times are inflated (parallel ones most)"));
+            if self.autogroup_nice.is_some_and(|n| n < 0) {
+                line.push_str(&format!(" — other programs wanted more than the {cores} cores, but this run had priority over them"));
+            } else {
+                line.push_str(&format!(" — warning: above the {cores} cores, so other programs competed for them and the times are inflated (parallel ones most)"));
+            }
         }
         line
+    }
+
+    /// The load now, to be finished with [`Load::finish`] after the measurements.
+    pub fn start() -> Load {
+        Load { before: crate::memory::load_average(), after: None, autogroup_nice: crate::memory::autogroup_nice() }
+    }
+
+    /// The same, with the load after the measurements.
+    pub fn finish(self) -> Load {
+        Load { after: crate::memory::load_average(), ..self }
     }
 }
 
@@ -83,7 +102,7 @@ pub fn run(args: &BenchArgs) -> Result<String> {
         let counts = if kind == "serial" { vec![1] } else { threads.clone() };
         plan.push((kind.clone(), counts));
     }
-    let before = crate::memory::load_average();
+    let load = Load::start();
     let total: usize = plan.iter().map(|(_, c)| c.len()).sum();
     let bar = progress::wanted(args.progress, true).then(|| progress::bar(total as u64, "bench", "measurements"));
     let mut backends = Vec::new();
@@ -126,7 +145,7 @@ pub fn run(args: &BenchArgs) -> Result<String> {
         points: sizes.iter().map(|&n| n as f64).sum(),
         warmup: args.warmup,
         repeats: args.repeats,
-        load: Load { before, after: crate::memory::load_average() },
+        load: load.finish(),
         backends,
     };
     if args.json {

@@ -127,11 +127,11 @@ pub fn run(args: &BenchArgs) -> Result<String> {
     let machine = Machine::current();
     let lecture = catalogue::get("lecture")?;
     let seed = args.problem.seed;
-    let before = crate::memory::load_average();
+    let load = Load::start();
     let sweeps = if args.against_lecture { Some(against(args, lecture, seed)?) } else { None };
     let per_sample = per_sample(args, lecture, seed)?;
     let memory = if args.no_memory { None } else { Some(memory(seed)?) };
-    let load = Load { before, after: crate::memory::load_average() };
+    let load = load.finish();
     let report = Report { machine, load, sweeps, per_sample, memory };
     if args.json {
         return Ok(serde_json::to_string(&report)? + "\n");

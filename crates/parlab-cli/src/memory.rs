@@ -27,3 +27,13 @@ pub fn human_bytes(bytes: u64) -> String {
 pub fn load_average() -> Option<f64> {
     std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
 }
+
+/// This process's scheduling group and its nice value (`/proc/self/autogroup`,
+/// e.g. `/autogroup-130 nice -15`). With autogroups on, the kernel shares the
+/// cores fairly between sessions first, so a benchmark competes with other
+/// sessions' builds as one group: its nice value there says how much priority
+/// it had over them.
+pub fn autogroup_nice() -> Option<i32> {
+    let text = std::fs::read_to_string("/proc/self/autogroup").ok()?;
+    text.split_whitespace().last()?.parse().ok()
+}
