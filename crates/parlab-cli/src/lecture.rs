@@ -35,6 +35,8 @@ use crate::python;
 const LECTURE_SAMPLES: u64 = 10_000;
 /// The lecture's `multiprocess(2, ...)`.
 const LECTURE_PROCESSES: usize = 2;
+/// Sizes of the untimed sweep that wakes a pool before its timed run.
+const WAKE_SIZES: usize = 2000;
 /// Points in the memory measurement.
 const MEMORY_N: u64 = 1_000_000_000;
 
@@ -237,6 +239,10 @@ fn against(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Sweep
                     (clock.elapsed(), sweep.points.last().map(|p| p.value))
                 }
                 Work::Rayon(pool) => {
+                    // Wake the pool's threads first, untimed: after seconds of
+                    // other work they sleep, and on a busy machine they may
+                    // wake up on one core and share it for a whole run.
+                    parallel::sweep(lecture, &setup, &sizes[..sizes.len().min(WAKE_SIZES)], pool)?;
                     let clock = Instant::now();
                     let sweep = parallel::sweep(lecture, &setup, &sizes, pool)?;
                     (clock.elapsed(), sweep.points.last().map(|p| p.value))
