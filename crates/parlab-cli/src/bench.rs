@@ -214,7 +214,7 @@ fn table(r: &Report, markdown: bool) -> String {
             ]);
             if row.oversubscribed {
                 notes.push(format!(
-                    "warning: {}({}) runs more threads than the {} this process may use: they take turns on the cores, so expect no gain",
+                    "warning: {}({}) runs more threads than the {} this process may use: they take turns on the cores, so more of them cannot add speed (any gain comes from elsewhere, such as smaller blocks)",
                     b.backend, row.threads, r.machine.available_parallelism
                 ));
             }

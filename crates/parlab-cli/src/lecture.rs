@@ -6,8 +6,15 @@
 //!   `serial(N, f, 0, 1)` and `multiprocess(2, N, f, 0, 1)`;
 //! - parlab's sweep of the same work in this process: serial on one thread
 //!   and rayon on 2 and on all available threads (pools built before the
-//!   clock), the sort and bucket samplers, and the whole `parlab sweep`
-//!   command as a user runs it.
+//!   clock, and woken by a short untimed sweep right before each timed run),
+//!   the sort and bucket samplers, and the whole `parlab sweep` command as a
+//!   user runs it (a fresh process each time: start-up, pool and output included).
+//!
+//! On a machine shared with other sessions the kernel's autogroups share the
+//! cores between sessions first; the report records the load and this run's
+//! autogroup nice value, and a run started as
+//! `setsid sh -c 'echo -15 > /proc/self/autogroup; exec parlab bench --against-lecture'`
+//! (as root) has priority over the other sessions' work.
 //!
 //! Then the cost per sample of one estimate at n = 10⁶ against drawing the
 //! same random numbers alone, and the peak memory of one estimate at n = 10⁹.
