@@ -395,6 +395,7 @@ fn a_worker_program_that_dies_is_an_error_not_a_hang() {
     std::fs::write(&script, "#!/bin/sh\nread header\nread task\nexit 3\n").unwrap();
     make_executable(&script);
     let line = fails_cleanly_with(&sweep, &[("PARLAB_BIN", &script)]);
+    let _ = std::fs::remove_dir_all(script.parent().unwrap());
     assert!(line.contains("worker process") && line.contains('3'), "{line}");
 }
 
