@@ -104,10 +104,8 @@ pub fn run(args: &SweepArgs) -> Result<String> {
 /// Adds what to try to the errors of worker processes.
 fn with_hint(error: parlab::Error) -> anyhow::Error {
     match &error {
-        // A worker that died or spoke out of turn, not one that reported its task's own error.
-        parlab::Error::Worker { message, .. }
-            if message.starts_with("it ") || message.contains("header") || message.contains("not a result") || message.contains("closed") =>
-        {
+        // A worker that died or spoke out of turn; a task's own error is `Error::Remote`.
+        parlab::Error::Worker { .. } => {
             let program = parlab::process::worker_program().map_or("parlab".into(), |p| p.display().to_string());
             let hint = if std::env::var_os("PARLAB_BIN").is_some() { " (set by PARLAB_BIN)" } else { "" };
             anyhow::anyhow!("{error}: the workers run `{program} worker`{hint}; check that it is the parlab binary, or try --backend rayon")

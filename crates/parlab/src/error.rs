@@ -74,6 +74,10 @@ pub enum Error {
     /// An integrand that cannot travel to another process.
     #[error("the process backend cannot send a closure to another process: use a catalogue integrand or an expression (parlab::Expr)")]
     NotSendable,
+    /// A worker process computed a task and reports that it failed (NaN, ±∞, a
+    /// panic): the same errors as on the other backends, as the worker's text.
+    #[error("{message} (reported by worker process {worker} for n = {n})")]
+    Remote { worker: usize, n: u64, message: String },
     /// A worker process failed, died or was killed.
     #[error("worker process {worker} (pid {pid}) failed: {message}")]
     Worker { worker: usize, pid: u32, message: String },

@@ -171,7 +171,7 @@ pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], workers: usize) ->
                     let reply: Reply = serde_json::from_str(&line).map_err(|e| fail(&pool[id], id, format!("sent a line that is not a result ({e}): {line}")))?;
                     pool[id].pending.retain(|&(index, _)| index != reply.index);
                     if let Some(message) = reply.error {
-                        return Err(fail(&pool[id], id, message));
+                        return Err(Error::Remote { worker: id, n: reply.n, message });
                     }
                     let end = t0.elapsed();
                     let value = reply.value.ok_or_else(|| fail(&pool[id], id, "sent a result without a value".into()))?;
