@@ -23,8 +23,9 @@ use crate::error::{Error, Result};
 /// # Scope
 ///
 /// The bound is `Sync` because parallel backends share one integrand by
-/// reference (`&F`) between all their threads: sharing `&F` across threads is
-/// exactly what `F: Sync` allows. A closure that captures an `Rc` or a `Cell`
+/// reference (`&dyn Integrand`) between all their threads: sharing a `&T`
+/// across threads is exactly what `T: Sync` allows, and making `Sync` part of
+/// the trait is what lets every `&dyn Integrand` cross. A closure that captures an `Rc` or a `Cell`
 /// is not `Sync`, so it is refused at compile time:
 ///
 /// ```compile_fail,E0277
