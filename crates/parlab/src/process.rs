@@ -134,12 +134,24 @@ enum Event {
 /// assert!(procs.same_bits(&parlab::serial::sweep(lecture, &setup, &sizes).unwrap()));
 /// ```
 pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], workers: usize) -> Result<Sweep> {
+    run(None, f, setup, sizes, workers)
+}
+
+/// [`sweep`], with the workers running `program` instead of [`worker_program`]'s choice.
+pub fn sweep_with_program(program: &std::path::Path, f: &dyn Integrand, setup: &Setup, sizes: &[u64], workers: usize) -> Result<Sweep> {
+    run(Some(program), f, setup, sizes, workers)
+}
+
+fn run(program: Option<&std::path::Path>, f: &dyn Integrand, setup: &Setup, sizes: &[u64], workers: usize) -> Result<Sweep> {
     if workers == 0 {
         return Err(Error::ZeroThreads);
     }
     let recipe = f.recipe().ok_or(Error::NotSendable)?;
     sweep::check(setup, sizes)?;
-    let program = worker_program()?;
+    let program = match program {
+        Some(program) => program.to_path_buf(),
+        None => worker_program()?,
+    };
     let header = serde_json::to_string(&Header { recipe, setup: *setup }).expect("headers serialize");
 
     let t0 = Instant::now();

@@ -107,12 +107,12 @@ fn a_worker_that_dies_is_named_and_never_hangs() {
     std::fs::write(&script, "#!/bin/sh\necho 'worker: out of memory' >&2\nexit 3\n").unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let err = with_worker_program(&script, || process::sweep(lecture(), &setup, &sweep::below(100), 2).unwrap_err());
+    let err = process::sweep_with_program(&script, lecture(), &setup, &sweep::below(100), 2).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, Error::Worker { .. }), "{text}");
     assert!(text.contains("exit status: 3") && text.contains("out of memory"), "{text}");
     // A program that does not exist.
-    let err = with_worker_program(&dir.join("missing"), || process::sweep(lecture(), &setup, &[10], 2).unwrap_err());
+    let err = process::sweep_with_program(&dir.join("missing"), lecture(), &setup, &[10], 2).unwrap_err();
     assert!(matches!(err, Error::WorkerProgram { .. }), "{err}");
 }
 
@@ -130,23 +130,9 @@ fn a_killed_worker_is_reported() {
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let setup = Setup::for_entry(lecture()).with_rule(Rule::MonteCarlo);
     let slow = vec![20_000_000; 40]; // seconds of work: the kill lands mid-sweep
-    let err = with_worker_program(&script, || process::sweep(lecture(), &setup, &slow, 2).unwrap_err());
+    let err = process::sweep_with_program(&script, lecture(), &setup, &slow, 2).unwrap_err();
     assert!(matches!(err, Error::Worker { .. }), "{err}");
     assert!(err.to_string().contains("signal: 9") && err.to_string().contains("while computing n = 20000000"), "{err}");
-}
-
-/// Runs `f` with PARLAB_BIN pointing at `program`, then restores the real binary.
-fn with_worker_program<T>(program: &std::path::Path, f: impl FnOnce() -> T) -> T {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let real = parlab_bin();
-    // SAFETY: tests that change PARLAB_BIN hold LOCK; others only read it and
-    // tolerate either value for the moment it is changed (they are not run in
-    // between: the variable is restored before the lock is released).
-    unsafe { std::env::set_var("PARLAB_BIN", program) };
-    let out = f();
-    unsafe { std::env::set_var("PARLAB_BIN", real) };
-    out
 }
 
 #[test]
