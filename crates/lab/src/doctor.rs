@@ -143,6 +143,10 @@ fn kernel(lab: &Lab) -> Result<String, String> {
     if spec["env"]["PARLAB_BIN"].as_str() != Some(&*lab.parlab_bin().to_string_lossy()) {
         return Err("the kernel's PARLAB_BIN is not this workspace's binary (was the folder moved?): `cargo lab setup`".into());
     }
+    let version = std::fs::read_to_string(lab.kernel_dir().join("version.txt")).unwrap_or_default();
+    if version != setup::EVCXR_CLIENT_VERSION {
+        return Err("no version.txt beside the kernel, so evcxr will rewrite kernel.json at its next start: `cargo lab setup`".into());
+    }
     Ok(format!("`{KERNEL_NAME}` in {} (this project only)", lab.show(&lab.kernel_dir())))
 }
 

@@ -95,6 +95,17 @@ pub fn require_setup(lab: &Lab) -> anyhow::Result<()> {
     if !lab.python().is_file() || !lab.kernel_json().is_file() {
         bail!("the lab is not set up yet (no venv or kernel in {}); run `cargo lab setup`", lab.show(&lab.dir));
     }
+    // `evcxr_jupyter --install` (by hand, or evcxr's own update at start-up) drops our variables.
+    let spec: serde_json::Value = std::fs::read_to_string(lab.kernel_json())
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    if spec["env"]["PARLAB_BIN"].as_str() != Some(&*lab.parlab_bin().to_string_lossy()) {
+        bail!(
+            "{} was rewritten without the lab's settings (PARLAB_BIN, the project's evcxr cache); run `cargo lab setup`, and never `evcxr_jupyter --install` with the lab's JUPYTER_PATH",
+            lab.show(&lab.kernel_json())
+        );
+    }
     Ok(())
 }
 

@@ -150,6 +150,15 @@ fn venv(lab: &Lab) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What evcxr_jupyter 0.22.0 writes to `version.txt` beside its kernel.
+///
+/// At every start, evcxr_jupyter looks for `$JUPYTER_PATH/kernels/rust/version.txt`
+/// and, when it is missing or different, installs itself there again: that
+/// rewrites `kernel.json` without our `env` (no `PARLAB_BIN`, and evcxr's
+/// cache back in `~/.cache`, shared with every other evcxr on the machine).
+/// Writing the version it expects keeps our kernel as we wrote it.
+pub const EVCXR_CLIENT_VERSION: &str = "1";
+
 /// The kernel spec: the pinned evcxr, and the variables the notebooks rely on.
 pub fn kernel_spec(lab: &Lab, evcxr: &Path) -> serde_json::Value {
     json!({
@@ -171,9 +180,12 @@ fn kernel(lab: &Lab, evcxr: &Path) -> anyhow::Result<()> {
         step::create_dir(&dir)?;
     }
     let spec = parlab_lab::notebook::to_json(&kernel_spec(lab, evcxr));
-    let unchanged = std::fs::read_to_string(lab.kernel_json()).is_ok_and(|old| old == spec);
+    let version = lab.kernel_dir().join("version.txt");
+    let unchanged = std::fs::read_to_string(lab.kernel_json()).is_ok_and(|old| old == spec)
+        && std::fs::read_to_string(&version).is_ok_and(|old| old == EVCXR_CLIENT_VERSION);
     if !unchanged {
         std::fs::write(lab.kernel_json(), &spec).with_context(|| format!("cannot write {}", lab.kernel_json().display()))?;
+        std::fs::write(&version, EVCXR_CLIENT_VERSION).with_context(|| format!("cannot write {}", version.display()))?;
     }
     copy_logos(lab);
     // Ask Jupyter itself, with our environment, which `rust` kernel it sees.
