@@ -52,7 +52,33 @@ pub struct Job {
     pub setup: Setup,
 }
 
+/// What every JSON report says first: the integrand and the setup.
+#[derive(serde::Serialize)]
+pub struct Described<'a> {
+    pub integrand: &'a str,
+    pub formula: &'a str,
+    pub from: f64,
+    pub to: f64,
+    pub rule: parlab::Rule,
+    pub sampler: parlab::Sampler,
+    pub seed: u64,
+}
+
 impl Job {
+    /// The integrand and the setup, for a report.
+    pub fn describe(&self) -> Described<'_> {
+        let setup = &self.setup;
+        Described {
+            integrand: self.source.name(),
+            formula: self.source.formula(),
+            from: setup.a(),
+            to: setup.b(),
+            rule: setup.rule(),
+            sampler: setup.sampler(),
+            seed: setup.seed(),
+        }
+    }
+
     /// Resolves the integrand and builds the setup; every refusal is the library's own error.
     pub fn from_problem(problem: &Problem) -> Result<Job> {
         let source = match (&problem.expr, &problem.integrand) {

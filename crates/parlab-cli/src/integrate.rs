@@ -4,11 +4,10 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use anyhow::Result;
-use parlab::{Rule, Sampler};
 use serde::Serialize;
 
 use crate::cli::IntegrateArgs;
-use crate::input::Job;
+use crate::input::{Described, Job};
 use crate::memory::{human_bytes, peak_rss_bytes};
 use crate::progress;
 
@@ -17,13 +16,8 @@ const SPINNER_FROM: u64 = 20_000_000;
 
 #[derive(Serialize)]
 struct Report<'a> {
-    integrand: &'a str,
-    formula: &'a str,
-    from: f64,
-    to: f64,
-    rule: Rule,
-    sampler: Sampler,
-    seed: u64,
+    #[serde(flatten)]
+    problem: Described<'a>,
     n: u64,
     value: f64,
     evaluations: u64,
@@ -52,13 +46,7 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
     let estimate = estimate?;
     let exact = job.exact();
     let report = Report {
-        integrand: job.source.name(),
-        formula: job.source.formula(),
-        from: setup.a(),
-        to: setup.b(),
-        rule: estimate.rule,
-        sampler: setup.sampler(),
-        seed: setup.seed(),
+        problem: job.describe(),
         n: estimate.n,
         value: estimate.value,
         evaluations: estimate.evaluations,
@@ -76,20 +64,20 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
 
 fn text(r: &Report) -> String {
     let mut out = String::new();
-    let source = match r.integrand == r.formula {
+    let source = match r.problem.integrand == r.problem.formula {
         true => String::new(),
-        false => format!(" (catalogue `{}`)", r.integrand),
+        false => format!(" (catalogue `{}`)", r.problem.integrand),
     };
-    let _ = writeln!(out, "integral of {} over [{}, {}]{source}", r.formula, r.from, r.to);
-    let random = if r.rule.is_random() { format!(", sampler {}, seed {}", r.sampler, r.seed) } else { String::new() };
-    let _ = writeln!(out, "rule            {}, n = {}{random}", r.rule, r.n);
+    let _ = writeln!(out, "integral of {} over [{}, {}]{source}", r.problem.formula, r.problem.from, r.problem.to);
+    let random = if r.problem.rule.is_random() { format!(", sampler {}, seed {}", r.problem.sampler, r.problem.seed) } else { String::new() };
+    let _ = writeln!(out, "rule            {}, n = {}{random}", r.problem.rule, r.n);
     let _ = writeln!(out, "value           {}", r.value);
     match r.error_estimate {
         Some(e) => {
             let _ = writeln!(out, "error estimate  {e:.3e}");
         }
         None => {
-            let _ = writeln!(out, "error estimate  none (the {} rule has none)", r.rule);
+            let _ = writeln!(out, "error estimate  none (the {} rule has none)", r.problem.rule);
         }
     }
     if let (Some(exact), Some(error)) = (r.exact, r.error) {

@@ -5,11 +5,11 @@ use std::time::Instant;
 
 use anyhow::Result;
 use parlab::parallel::{self, Pool};
-use parlab::{sweep, Backend, Integrand, Rule, Sampler, Setup, Sweep};
+use parlab::{sweep, Backend, Integrand, Setup, Sweep};
 use serde::Serialize;
 
 use crate::cli::SweepArgs;
-use crate::input::Job;
+use crate::input::{Described, Job};
 use crate::progress;
 
 /// Sweeps with fewer points in all finish too fast to need a bar.
@@ -19,13 +19,8 @@ const CHUNKS: f64 = 100.0;
 
 #[derive(Serialize)]
 struct Report<'a> {
-    integrand: &'a str,
-    formula: &'a str,
-    from: f64,
-    to: f64,
-    rule: Rule,
-    sampler: Sampler,
-    seed: u64,
+    #[serde(flatten)]
+    problem: Described<'a>,
     backend: &'static str,
     threads: usize,
     elapsed_seconds: f64,
@@ -70,13 +65,7 @@ pub fn run(args: &SweepArgs) -> Result<String> {
     let result = run_with_progress(job.source.integrand(), &setup, &sizes, backend, shown).map_err(with_hint)?;
     let exact = job.exact();
     let report = Report {
-        integrand: job.source.name(),
-        formula: job.source.formula(),
-        from: setup.a(),
-        to: setup.b(),
-        rule: setup.rule(),
-        sampler: setup.sampler(),
-        seed: setup.seed(),
+        problem: job.describe(),
         backend: backend.name(),
         threads: backend.threads(),
         elapsed_seconds: result.elapsed.as_secs_f64(),
@@ -203,12 +192,12 @@ fn text(r: &Report, backend: &Backend) -> String {
     let _ = writeln!(
         out,
         "# {} rule on {} over [{}, {}], sampler {}, seed {}: {} sizes on {backend} in {}",
-        r.rule,
-        r.formula,
-        r.from,
-        r.to,
-        r.sampler,
-        r.seed,
+        r.problem.rule,
+        r.problem.formula,
+        r.problem.from,
+        r.problem.to,
+        r.problem.sampler,
+        r.problem.seed,
         r.points.len(),
         crate::bench::human_seconds(r.elapsed_seconds)
     );
