@@ -60,7 +60,8 @@ fn version_pair(text: &str) -> Option<(u32, u32)> {
 }
 
 fn rustc() -> Result<String, String> {
-    let text = step::output("rustc", &["--version"]).ok_or("no rustc on PATH: install Rust with rustup (https://rustup.rs)")?;
+    let text = step::output("rustc", &["--version"])
+        .ok_or("no rustc on PATH: install Rust with rustup (https://rustup.rs)")?;
     let version = text.split_whitespace().nth(1).and_then(version_pair).ok_or(format!("cannot read `{text}`"))?;
     if version < RUST_MIN {
         return Err(format!("{text} is older than {}.{}: `rustup update`", RUST_MIN.0, RUST_MIN.1));
@@ -118,7 +119,12 @@ fn jupyter(lab: &Lab) -> Result<String, String> {
         return Err("no venv yet: `cargo lab setup`".into());
     }
     let probe = "import jupyterlab, nbclient, nbconvert, nbformat, jupyter_client; print(jupyterlab.__version__, nbclient.__version__)";
-    let out = lab.python_command().args(["-c", probe]).stdin(std::process::Stdio::null()).output().map_err(|e| e.to_string())?;
+    let out = lab
+        .python_command()
+        .args(["-c", probe])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| e.to_string())?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let last = err.lines().last().unwrap_or("import failed");
@@ -132,7 +138,8 @@ fn jupyter(lab: &Lab) -> Result<String, String> {
 fn kernel(lab: &Lab) -> Result<String, String> {
     let text = std::fs::read_to_string(lab.kernel_json())
         .map_err(|_| format!("no kernel at {}: `cargo lab setup` registers it", lab.show(&lab.kernel_json())))?;
-    let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{} is broken ({e}): `cargo lab setup`", lab.show(&lab.kernel_json())))?;
+    let spec: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is broken ({e}): `cargo lab setup`", lab.show(&lab.kernel_json())))?;
     let argv0 = spec["argv"][0].as_str().unwrap_or_default();
     if !Path::new(argv0).is_file() {
         return Err(format!("the kernel runs {argv0:?}, which is gone: `cargo lab setup`"));
@@ -141,11 +148,16 @@ fn kernel(lab: &Lab) -> Result<String, String> {
         return Err(format!("the kernel runs {argv0}, which is not evcxr_jupyter {EVCXR_VERSION}: `cargo lab setup`"));
     }
     if spec["env"]["PARLAB_BIN"].as_str() != Some(&*lab.parlab_bin().to_string_lossy()) {
-        return Err("the kernel's PARLAB_BIN is not this workspace's binary (was the folder moved?): `cargo lab setup`".into());
+        return Err(
+            "the kernel's PARLAB_BIN is not this workspace's binary (was the folder moved?): `cargo lab setup`".into(),
+        );
     }
     let version = std::fs::read_to_string(lab.kernel_dir().join("version.txt")).unwrap_or_default();
     if version != setup::EVCXR_CLIENT_VERSION {
-        return Err("no version.txt beside the kernel, so evcxr will rewrite kernel.json at its next start: `cargo lab setup`".into());
+        return Err(
+            "no version.txt beside the kernel, so evcxr will rewrite kernel.json at its next start: `cargo lab setup`"
+                .into(),
+        );
     }
     Ok(format!("`{KERNEL_NAME}` in {} (this project only)", lab.show(&lab.kernel_dir())))
 }

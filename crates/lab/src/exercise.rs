@@ -109,9 +109,9 @@ pub fn student_source(solution: &str) -> Result<String, (usize, String)> {
 /// followed by more text (`// solution: why`), or `//student:` after code.
 /// `// solutions differ` is prose, not a marker.
 fn mid_line_mark(body: &str) -> bool {
-    let misplaced_solution = body.match_indices(SOLUTION_MARK).any(|(at, mark)| {
-        body[at + mark.len()..].chars().next().is_some_and(|next| !next.is_alphanumeric())
-    });
+    let misplaced_solution = body
+        .match_indices(SOLUTION_MARK)
+        .any(|(at, mark)| body[at + mark.len()..].chars().next().is_some_and(|next| !next.is_alphanumeric()));
     misplaced_solution || body.contains(STUDENT_MARK)
 }
 
@@ -119,7 +119,13 @@ fn mid_line_mark(body: &str) -> bool {
 pub fn student_deps(source: &str) -> String {
     source
         .split_inclusive('\n')
-        .map(|line| if line.trim_start().starts_with(":dep") { line.replace("\"../../crates/", "\"../crates/") } else { line.into() })
+        .map(|line| {
+            if line.trim_start().starts_with(":dep") {
+                line.replace("\"../../crates/", "\"../crates/")
+            } else {
+                line.into()
+            }
+        })
         .collect()
 }
 
@@ -137,8 +143,12 @@ pub fn student_notebook(solutions: &Value, path: &Path) -> Result<Value, Error> 
         }
         let mut cell = cell.clone();
         if notebook::is_code(&cell) {
-            let source = student_source(&notebook::source(&cell))
-                .map_err(|(line, what)| Error::Marker { path: path.into(), cell: index + 1, line, what })?;
+            let source = student_source(&notebook::source(&cell)).map_err(|(line, what)| Error::Marker {
+                path: path.into(),
+                cell: index + 1,
+                line,
+                what,
+            })?;
             cell["source"] = notebook::source_lines(&student_deps(&source));
         } else {
             cell["source"] = notebook::source_lines(&notebook::source(&cell));
@@ -194,7 +204,10 @@ mod tests {
     #[test]
     fn dep_paths_move_one_folder_up() {
         let deps = ":dep parlab = { path = \"../../crates/parlab\" }\n:cache 4000\nlet p = \"../../crates/\";";
-        assert_eq!(student_deps(deps), ":dep parlab = { path = \"../crates/parlab\" }\n:cache 4000\nlet p = \"../../crates/\";");
+        assert_eq!(
+            student_deps(deps),
+            ":dep parlab = { path = \"../crates/parlab\" }\n:cache 4000\nlet p = \"../../crates/\";"
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ use crate::step::{self, note};
 pub fn run(lab: &Lab) -> anyhow::Result<ExitCode> {
     let pairs = exercise::pairs(&lab.notebooks());
     if pairs.is_empty() {
-        bail!("no solutions notebooks in {}; the lab's exercises live there", lab.notebooks().join(exercise::SOLUTIONS_DIR).display());
+        bail!(
+            "no solutions notebooks in {}; the lab's exercises live there",
+            lab.notebooks().join(exercise::SOLUTIONS_DIR).display()
+        );
     }
     for pair in pairs {
         let student = exercise::generate(&pair)?;
@@ -31,7 +34,8 @@ pub fn run(lab: &Lab) -> anyhow::Result<ExitCode> {
             let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
             let stem = pair.student.file_stem().unwrap_or_default().to_string_lossy();
             let backup = backups.join(format!("{stem}.{stamp}.ipynb"));
-            std::fs::copy(&pair.student, &backup).with_context(|| format!("cannot back up {} before replacing it", pair.student.display()))?;
+            std::fs::copy(&pair.student, &backup)
+                .with_context(|| format!("cannot back up {} before replacing it", pair.student.display()))?;
             note(&format!("{}: the old version is saved as {}", lab.show(&pair.student), lab.show(&backup)));
         }
         notebook::write(&pair.student, &student)?;

@@ -44,8 +44,8 @@ impl Lab {
             .output()
             .context("cannot run `cargo metadata` (is cargo on PATH?)")?;
         let (root, target) = if output.status.success() {
-            let meta: serde_json::Value =
-                serde_json::from_slice(&output.stdout).context("`cargo metadata` printed something that is not JSON")?;
+            let meta: serde_json::Value = serde_json::from_slice(&output.stdout)
+                .context("`cargo metadata` printed something that is not JSON")?;
             let root = meta["workspace_root"].as_str().map(PathBuf::from);
             let target = meta["target_directory"].as_str().map(PathBuf::from);
             (root, target)
@@ -161,7 +161,8 @@ pub fn cargo_bin_dir() -> Option<PathBuf> {
 pub fn evcxr_candidates() -> Vec<PathBuf> {
     let name = format!("evcxr_jupyter{}", std::env::consts::EXE_SUFFIX);
     let mut found: Vec<PathBuf> = Vec::new();
-    let dirs = std::env::var_os("PATH").map(|path| std::env::split_paths(&path).collect::<Vec<_>>()).unwrap_or_default();
+    let dirs =
+        std::env::var_os("PATH").map(|path| std::env::split_paths(&path).collect::<Vec<_>>()).unwrap_or_default();
     for dir in cargo_bin_dir().into_iter().chain(dirs) {
         let candidate = dir.join(&name);
         if candidate.is_file() && !found.iter().any(|seen| same_file(seen, &candidate)) {
@@ -195,7 +196,10 @@ pub fn evcxr_version(binary: &Path) -> Option<String> {
             .take_while(|b| b.is_ascii_digit() || **b == b'.')
             .map(|b| *b as char)
             .collect();
-        if version.split('.').count() == 3 && version.split('.').all(|part| !part.is_empty()) && !versions.contains(&version) {
+        if version.split('.').count() == 3
+            && version.split('.').all(|part| !part.is_empty())
+            && !versions.contains(&version)
+        {
             versions.push(version);
         }
         at = start;

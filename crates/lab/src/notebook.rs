@@ -15,9 +15,9 @@ pub const KERNEL: &str = "rust";
 
 /// Reads a notebook and checks that it looks like nbformat 4.
 pub fn read(path: &Path) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { action: "read", path: path.into(), source })?;
-    let notebook: Value =
-        serde_json::from_str(&text).map_err(|source| Error::Json { path: path.into(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| Error::Io { action: "read", path: path.into(), source })?;
+    let notebook: Value = serde_json::from_str(&text).map_err(|source| Error::Json { path: path.into(), source })?;
     if notebook.get("nbformat").and_then(Value::as_u64) != Some(4) || !notebook["cells"].is_array() {
         return Err(Error::NotANotebook { path: path.into(), what: "no `nbformat: 4` and `cells` list".into() });
     }
@@ -130,7 +130,9 @@ pub fn first_cell_problems(notebook: &Value) -> Vec<String> {
             let line = line.trim();
             !(line.is_empty() || line.starts_with(':') || line.starts_with("//"))
         })
-        .map(|(number, line)| format!("first code cell (cell {}), line {}: `{}` is not a `:` line", index + 1, number + 1, line.trim()))
+        .map(|(number, line)| {
+            format!("first code cell (cell {}), line {}: `{}` is not a `:` line", index + 1, number + 1, line.trim())
+        })
         .collect()
 }
 
@@ -183,7 +185,8 @@ mod tests {
             {"cell_type": "code", "source": ":dep parlab = { path = \"../crates/parlab\" }\n// the cache\n:cache 4000\n", "metadata": {}, "outputs": [], "execution_count": null}
         ]});
         assert!(first_cell_problems(&good).is_empty());
-        let bad = json!({"cells": [{"cell_type": "code", "source": ":dep rand = \"0.10\"\nuse rand::Rng;", "metadata": {}}]});
+        let bad =
+            json!({"cells": [{"cell_type": "code", "source": ":dep rand = \"0.10\"\nuse rand::Rng;", "metadata": {}}]});
         assert_eq!(first_cell_problems(&bad).len(), 1);
     }
 
@@ -209,6 +212,9 @@ mod tests {
     #[test]
     fn json_is_written_like_jupyter() {
         let notebook = json!({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5});
-        assert_eq!(to_json(&notebook), "{\n \"cells\": [],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n");
+        assert_eq!(
+            to_json(&notebook),
+            "{\n \"cells\": [],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n"
+        );
     }
 }

@@ -6,8 +6,8 @@
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
-use std::time::{Duration, Instant};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
@@ -36,7 +36,9 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
     let port = match args.port {
         Some(port) => {
             if TcpListener::bind(("127.0.0.1", port)).is_err() {
-                bail!("port {port} on 127.0.0.1 is taken; pick another with `cargo lab open --port N`, or leave --port out");
+                bail!(
+                    "port {port} on 127.0.0.1 is taken; pick another with `cargo lab open --port N`, or leave --port out"
+                );
             }
             port
         }
@@ -70,7 +72,9 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
         // Containers and CI run as root, which Jupyter refuses unless told.
         command.arg("--allow-root");
     }
-    let mut child = command.spawn().with_context(|| format!("cannot start JupyterLab from {}; run `cargo lab setup`", lab.python().display()))?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot start JupyterLab from {}; run `cargo lab setup`", lab.python().display()))?;
     // Ctrl-C reaches JupyterLab too (same process group): let it shut down
     // cleanly while we wait for it, instead of leaving it behind.
     ignore_interrupts();
@@ -79,7 +83,9 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         if let Some(status) = child.try_wait().context("lost track of JupyterLab")? {
-            bail!("JupyterLab stopped before it was ready ({status}); its messages are above, and `cargo lab doctor` checks the setup");
+            bail!(
+                "JupyterLab stopped before it was ready ({status}); its messages are above, and `cargo lab doctor` checks the setup"
+            );
         }
         if started.elapsed() > READY_WITHIN {
             eprintln!("    (JupyterLab is slow to start; the URL below works once it is up)");
@@ -91,7 +97,10 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
     eprintln!();
     eprintln!("    {url}");
     eprintln!();
-    eprintln!("    (notebooks/ is the root; {}. Ctrl-C stops it.)", if browser { "a browser opens by itself" } else { "no display here, so open the URL yourself" });
+    eprintln!(
+        "    (notebooks/ is the root; {}. Ctrl-C stops it.)",
+        if browser { "a browser opens by itself" } else { "no display here, so open the URL yourself" }
+    );
     let status = child.wait().context("lost track of JupyterLab")?;
     if status.success() || status.code().is_none() {
         Ok(ExitCode::SUCCESS)

@@ -51,7 +51,8 @@ pub struct NotebookResult {
 pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
     require_setup(lab)?;
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let named: Vec<PathBuf> = args.notebooks.iter().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) }).collect();
+    let named: Vec<PathBuf> =
+        args.notebooks.iter().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) }).collect();
     for path in &named {
         if !path.is_file() {
             bail!("no notebook at {}; `cargo lab run` with no argument runs all of notebooks/", path.display());
@@ -127,7 +128,14 @@ pub fn build_parlab(lab: &Lab) -> anyhow::Result<()> {
         lab,
         "cargo build --release -p parlab-cli (the worker binary)",
         "parlab-release",
-        Command::new(crate::lab::cargo()).current_dir(&lab.root).args(["build", "--release", "--package", "parlab-cli", "--bin", "parlab"]),
+        Command::new(crate::lab::cargo()).current_dir(&lab.root).args([
+            "build",
+            "--release",
+            "--package",
+            "parlab-cli",
+            "--bin",
+            "parlab",
+        ]),
         "`cargo build --release -p parlab-cli` shows the error",
     )?;
     Ok(())
@@ -160,7 +168,8 @@ pub fn execute(lab: &Lab, notebooks: &[PathBuf], mode: Mode) -> anyhow::Result<V
         Mode::Pass => {}
     }
     command.args(notebooks).stdin(Stdio::null());
-    let status = command.status().with_context(|| format!("cannot start {}; run `cargo lab setup`", lab.python().display()))?;
+    let status =
+        command.status().with_context(|| format!("cannot start {}; run `cargo lab setup`", lab.python().display()))?;
     let text = std::fs::read_to_string(&summary).with_context(|| {
         let code = status.code().map(|c| c.to_string()).unwrap_or_else(|| "a signal".into());
         format!("the notebook runner stopped (exit {code}) before writing {}; its output is above", summary.display())

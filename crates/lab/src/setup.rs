@@ -59,7 +59,9 @@ fn rust_src(lab: &Lab) -> anyhow::Result<()> {
         return Ok(());
     }
     if step::output("rustup", &["--version"]).is_none() {
-        bail!("the standard library's source (rust-src) is missing and there is no rustup to add it; install rust-src with your Rust installation");
+        bail!(
+            "the standard library's source (rust-src) is missing and there is no rustup to add it; install rust-src with your Rust installation"
+        );
     }
     step::run(
         lab,
@@ -117,10 +119,20 @@ fn venv(lab: &Lab) -> anyhow::Result<()> {
         return Ok(());
     }
     let Some(version) = python_version("python3") else {
-        bail!("no python3 on PATH; install Python {}.{} or newer with pip (e.g. `apt-get install python3 python3-venv`)", PYTHON_MIN.0, PYTHON_MIN.1);
+        bail!(
+            "no python3 on PATH; install Python {}.{} or newer with pip (e.g. `apt-get install python3 python3-venv`)",
+            PYTHON_MIN.0,
+            PYTHON_MIN.1
+        );
     };
     if version < PYTHON_MIN {
-        bail!("python3 is {}.{}, the lab needs {}.{} or newer; install a newer Python", version.0, version.1, PYTHON_MIN.0, PYTHON_MIN.1);
+        bail!(
+            "python3 is {}.{}, the lab needs {}.{} or newer; install a newer Python",
+            version.0,
+            version.1,
+            PYTHON_MIN.0,
+            PYTHON_MIN.1
+        );
     }
     // A venv whose Python is gone (the system Python was upgraded) is made anew.
     if lab.venv().exists() && !step::succeeds(lab.python_command().args(["-c", "import sys"])) {
@@ -142,7 +154,9 @@ fn venv(lab: &Lab) -> anyhow::Result<()> {
         lab,
         &format!("pip install -r {}", lab.show(&lab.requirements())),
         "pip",
-        lab.python_command().args(["-m", "pip", "install", "--no-input", "--disable-pip-version-check", "-r"]).arg(lab.requirements()),
+        lab.python_command()
+            .args(["-m", "pip", "install", "--no-input", "--disable-pip-version-check", "-r"])
+            .arg(lab.requirements()),
         "check the network to PyPI; `cargo lab setup --verbose` shows pip's output",
     )?;
     std::fs::copy(lab.requirements(), lab.requirements_stamp())
@@ -184,8 +198,10 @@ fn kernel(lab: &Lab, evcxr: &Path) -> anyhow::Result<()> {
     let unchanged = std::fs::read_to_string(lab.kernel_json()).is_ok_and(|old| old == spec)
         && std::fs::read_to_string(&version).is_ok_and(|old| old == EVCXR_CLIENT_VERSION);
     if !unchanged {
-        std::fs::write(lab.kernel_json(), &spec).with_context(|| format!("cannot write {}", lab.kernel_json().display()))?;
-        std::fs::write(&version, EVCXR_CLIENT_VERSION).with_context(|| format!("cannot write {}", version.display()))?;
+        std::fs::write(lab.kernel_json(), &spec)
+            .with_context(|| format!("cannot write {}", lab.kernel_json().display()))?;
+        std::fs::write(&version, EVCXR_CLIENT_VERSION)
+            .with_context(|| format!("cannot write {}", version.display()))?;
     }
     copy_logos(lab);
     // Ask Jupyter itself, with our environment, which `rust` kernel it sees.
@@ -204,7 +220,11 @@ fn kernel(lab: &Lab, evcxr: &Path) -> anyhow::Result<()> {
             seen
         );
     }
-    note(&format!("kernel `{KERNEL_NAME}`: {} ({})", lab.show(&lab.kernel_json()), if unchanged { "unchanged" } else { "written" }));
+    note(&format!(
+        "kernel `{KERNEL_NAME}`: {} ({})",
+        lab.show(&lab.kernel_json()),
+        if unchanged { "unchanged" } else { "written" }
+    ));
     Ok(())
 }
 
@@ -230,11 +250,21 @@ fn parlab_binary(lab: &Lab) -> anyhow::Result<()> {
         lab,
         "cargo build --release -p parlab-cli (the worker binary)",
         "parlab-release",
-        Command::new(lab::cargo()).current_dir(&lab.root).args(["build", "--release", "--package", "parlab-cli", "--bin", "parlab"]),
+        Command::new(lab::cargo()).current_dir(&lab.root).args([
+            "build",
+            "--release",
+            "--package",
+            "parlab-cli",
+            "--bin",
+            "parlab",
+        ]),
         "`cargo build --release -p parlab-cli` shows the error",
     )?;
     if !lab.parlab_bin().is_file() {
-        bail!("cargo built parlab-cli, but there is no {}; is CARGO_TARGET_DIR set differently?", lab.parlab_bin().display());
+        bail!(
+            "cargo built parlab-cli, but there is no {}; is CARGO_TARGET_DIR set differently?",
+            lab.parlab_bin().display()
+        );
     }
     Ok(())
 }

@@ -33,7 +33,11 @@ pub fn note(text: &str) {
 /// Formats seconds for people: `4.2 s`, `3 min 05 s`.
 pub fn human(elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
-    if secs < 60.0 { format!("{secs:.1} s") } else { format!("{} min {:02} s", elapsed.as_secs() / 60, elapsed.as_secs() % 60) }
+    if secs < 60.0 {
+        format!("{secs:.1} s")
+    } else {
+        format!("{} min {:02} s", elapsed.as_secs() / 60, elapsed.as_secs() % 60)
+    }
 }
 
 /// Runs `command` to the end with progress, logging all of its output.
@@ -54,28 +58,34 @@ pub fn run(lab: &Lab, label: &str, log_name: &str, command: &mut Command, hint: 
         .spawn()
         .with_context(|| format!("cannot start `{program}` for {label}; {hint}"))?;
     let (sender, lines) = mpsc::channel::<String>();
-    let readers: Vec<_> = [child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>), child.stderr.take().map(|s| Box::new(s) as _)]
-        .into_iter()
-        .flatten()
-        .map(|stream| {
-            let sender = sender.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).split(b'\n').map_while(Result::ok) {
-                    let line = String::from_utf8_lossy(&line).into_owned();
-                    // Progress bars redraw with \r: keep the last drawing.
-                    let line = line.rsplit('\r').find(|part| !part.trim().is_empty()).unwrap_or("").to_owned();
-                    if sender.send(line).is_err() {
-                        break;
-                    }
+    let readers: Vec<_> = [
+        child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+        child.stderr.take().map(|s| Box::new(s) as _),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|stream| {
+        let sender = sender.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).split(b'\n').map_while(Result::ok) {
+                let line = String::from_utf8_lossy(&line).into_owned();
+                // Progress bars redraw with \r: keep the last drawing.
+                let line = line.rsplit('\r').find(|part| !part.trim().is_empty()).unwrap_or("").to_owned();
+                if sender.send(line).is_err() {
+                    break;
                 }
-            })
+            }
         })
-        .collect();
+    })
+    .collect();
     drop(sender);
 
     let spinner = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new_spinner();
-        bar.set_style(ProgressStyle::with_template("    {spinner} [{elapsed_precise}] {prefix}: {wide_msg}").expect("a valid template"));
+        bar.set_style(
+            ProgressStyle::with_template("    {spinner} [{elapsed_precise}] {prefix}: {wide_msg}")
+                .expect("a valid template"),
+        );
         bar.set_prefix(label.to_owned());
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
@@ -144,7 +154,11 @@ pub fn succeeds(command: &mut Command) -> bool {
 
 /// Cuts a line to `max` characters for a status line.
 pub fn shorten(line: &str, max: usize) -> String {
-    if line.chars().count() <= max { line.to_owned() } else { format!("{}...", line.chars().take(max).collect::<String>()) }
+    if line.chars().count() <= max {
+        line.to_owned()
+    } else {
+        format!("{}...", line.chars().take(max).collect::<String>())
+    }
 }
 
 /// Creates a folder and its parents, with the path in the error.

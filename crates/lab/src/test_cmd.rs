@@ -43,7 +43,8 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
 
     heading("cargo test --workspace");
     let clock = Instant::now();
-    let tested = Command::new(lab::cargo()).current_dir(&lab.root).args(["test", "--workspace"]).stdin(Stdio::null()).status();
+    let tested =
+        Command::new(lab::cargo()).current_dir(&lab.root).args(["test", "--workspace"]).stdin(Stdio::null()).status();
     let ok = tested.as_ref().is_ok_and(|s| s.success());
     if let Err(err) = &tested {
         note(&format!("cannot run cargo test: {err}"));
@@ -74,7 +75,10 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
             }
         };
         if !fresh {
-            note(&format!("{name} is not what `cargo lab gen` makes from {}: run `cargo lab gen` and commit it", lab.show(&pair.solutions)));
+            note(&format!(
+                "{name} is not what `cargo lab gen` makes from {}: run `cargo lab gen` and commit it",
+                lab.show(&pair.solutions)
+            ));
         }
         outcomes.push(Outcome { what: format!("{name} matches its solutions"), ok: fresh, took: clock.elapsed() });
     }
@@ -93,7 +97,10 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
     if failed == 0 {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("error: {failed} step(s) failed (marked FAIL above); the executed notebooks are in {}", lab.show(&lab.run_dir()));
+        eprintln!(
+            "error: {failed} step(s) failed (marked FAIL above); the executed notebooks are in {}",
+            lab.show(&lab.run_dir())
+        );
         Ok(ExitCode::from(crate::FAILURE))
     }
 }
@@ -112,7 +119,11 @@ fn record_runs(lab: &Lab, notebooks: &[std::path::PathBuf], mode: Mode, suffix: 
         }
         Err(err) => {
             note(&format!("{err:#}"));
-            outcomes.push(Outcome { what: format!("running {} notebook(s){suffix}", notebooks.len()), ok: false, took: clock.elapsed() });
+            outcomes.push(Outcome {
+                what: format!("running {} notebook(s){suffix}", notebooks.len()),
+                ok: false,
+                took: clock.elapsed(),
+            });
         }
     }
 }

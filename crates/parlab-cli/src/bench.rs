@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use parlab::scaling::{self, Scaling};
 use parlab::timing::{Machine, Timing};
-use parlab::{sweep, Integrand, Setup};
+use parlab::{Integrand, Setup, sweep};
 use serde::Serialize;
 
 use crate::cli::BenchArgs;
@@ -58,7 +58,9 @@ impl Load {
         }
         if [self.before, self.after].into_iter().flatten().any(|l| l > cores as f64 + 0.5) {
             if self.autogroup_nice.is_some_and(|n| n < 0) {
-                line.push_str(&format!(" — other programs wanted more than the {cores} cores, but this run had priority over them"));
+                line.push_str(&format!(
+                    " — other programs wanted more than the {cores} cores, but this run had priority over them"
+                ));
             } else {
                 line.push_str(&format!(" — warning: above the {cores} cores, so other programs competed for them and the times are inflated (parallel ones most)"));
             }
@@ -155,7 +157,15 @@ pub fn run(args: &BenchArgs) -> Result<String> {
 }
 
 /// One thread count on one backend, with the library's harness.
-fn time_one(f: &dyn Integrand, setup: &Setup, sizes: &[u64], kind: &str, p: usize, warmup: usize, repeats: usize) -> parlab::Result<Timing> {
+fn time_one(
+    f: &dyn Integrand,
+    setup: &Setup,
+    sizes: &[u64],
+    kind: &str,
+    p: usize,
+    warmup: usize,
+    repeats: usize,
+) -> parlab::Result<Timing> {
     let mut scaling = scaling::measure(f, setup, sizes, kind, &[p], warmup, repeats)?;
     Ok(scaling.rows.remove(0).timing)
 }
@@ -171,7 +181,8 @@ fn thread_counts(given: Option<&[usize]>, available: usize) -> Result<Vec<usize>
             list.to_vec()
         }
         None => {
-            let mut v: Vec<usize> = std::iter::successors(Some(1usize), |&p| p.checked_mul(2)).take_while(|&p| p <= available).collect();
+            let mut v: Vec<usize> =
+                std::iter::successors(Some(1usize), |&p| p.checked_mul(2)).take_while(|&p| p <= available).collect();
             v.push(available);
             v
         }
@@ -184,7 +195,8 @@ fn thread_counts(given: Option<&[usize]>, available: usize) -> Result<Vec<usize>
 
 fn table(r: &Report, markdown: bool) -> String {
     let mut out = String::new();
-    let serial = r.backends.iter().find(|b| b.backend == "serial").map(|b| b.scaling.rows[0].timing.median().as_secs_f64());
+    let serial =
+        r.backends.iter().find(|b| b.backend == "serial").map(|b| b.scaling.rows[0].timing.median().as_secs_f64());
     let item = if markdown { "- " } else { "" };
     let _ = writeln!(out, "{item}machine: {}", r.machine);
     let _ = writeln!(out, "{item}{}", r.load.describe(r.machine.available_parallelism));
@@ -194,7 +206,8 @@ fn table(r: &Report, markdown: bool) -> String {
         r.rule, r.formula, r.from, r.to, r.sampler, r.seed, r.sizes, r.points, r.warmup, r.repeats
     );
     let _ = writeln!(out);
-    let header = ["backend", "threads", "median", "min", "max", "spread", "speedup", "vs serial", "efficiency", "karp-flatt"];
+    let header =
+        ["backend", "threads", "median", "min", "max", "spread", "speedup", "vs serial", "efficiency", "karp-flatt"];
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut notes = Vec::new();
     for b in &r.backends {
@@ -234,7 +247,10 @@ fn table(r: &Report, markdown: bool) -> String {
     }
     out.push_str(&render(&header, &rows, markdown));
     let _ = writeln!(out);
-    let _ = writeln!(out, "speedup, efficiency and karp-flatt are against the same backend on 1 thread; vs serial is against the plain loop");
+    let _ = writeln!(
+        out,
+        "speedup, efficiency and karp-flatt are against the same backend on 1 thread; vs serial is against the plain loop"
+    );
     for note in notes {
         let _ = writeln!(out, "{note}");
     }
@@ -246,7 +262,11 @@ pub fn render(header: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
     let mut out = String::new();
     if markdown {
         let _ = writeln!(out, "| {} |", header.join(" | "));
-        let _ = writeln!(out, "|{}", header.iter().enumerate().map(|(i, _)| if i == 0 { "---|" } else { "---:|" }).collect::<String>());
+        let _ = writeln!(
+            out,
+            "|{}",
+            header.iter().enumerate().map(|(i, _)| if i == 0 { "---|" } else { "---:|" }).collect::<String>()
+        );
         for row in rows {
             let _ = writeln!(out, "| {} |", row.join(" | "));
         }

@@ -69,7 +69,11 @@ fn text(r: &Report) -> String {
         false => format!(" (catalogue `{}`)", r.problem.integrand),
     };
     let _ = writeln!(out, "integral of {} over [{}, {}]{source}", r.problem.formula, r.problem.from, r.problem.to);
-    let random = if r.problem.rule.is_random() { format!(", sampler {}, seed {}", r.problem.sampler, r.problem.seed) } else { String::new() };
+    let random = if r.problem.rule.is_random() {
+        format!(", sampler {}, seed {}", r.problem.sampler, r.problem.seed)
+    } else {
+        String::new()
+    };
     let _ = writeln!(out, "rule            {}, n = {}{random}", r.problem.rule, r.n);
     let _ = writeln!(out, "value           {}", r.value);
     match r.error_estimate {

@@ -25,14 +25,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use parlab::catalogue::{self, Entry};
 use parlab::parallel::{self, Pool};
 use parlab::timing::{self, Machine, Timing};
-use parlab::{stream, sweep, Rule, Sampler, Setup};
+use parlab::{Rule, Sampler, Setup, stream, sweep};
 use serde::{Deserialize, Serialize};
 
-use crate::bench::{human_seconds, render, Load};
+use crate::bench::{Load, human_seconds, render};
 use crate::cli::BenchArgs;
 use crate::memory::human_bytes;
 use crate::progress;
@@ -152,8 +152,15 @@ pub fn run(args: &BenchArgs) -> Result<String> {
 fn refuse_other_work(args: &BenchArgs) -> Result<()> {
     let p = &args.problem;
     let other_integrand = p.expr.is_some() || p.integrand.as_deref().is_some_and(|n| n.trim() != "lecture");
-    if other_integrand || p.from.is_some() || p.to.is_some() || p.rule != Rule::Lecture || p.sampler != Sampler::Spacings {
-        bail!("the benchmark against the lecture times the lecture's own work (1/(1+x^2) on [0, 1], rule lecture, every sampler): drop --fn, --integrand, --from, --to, --rule and --sampler, or use `parlab bench` without --against-lecture");
+    if other_integrand
+        || p.from.is_some()
+        || p.to.is_some()
+        || p.rule != Rule::Lecture
+        || p.sampler != Sampler::Spacings
+    {
+        bail!(
+            "the benchmark against the lecture times the lecture's own work (1/(1+x^2) on [0, 1], rule lecture, every sampler): drop --fn, --integrand, --from, --to, --rule and --sampler, or use `parlab bench` without --against-lecture"
+        );
     }
     Ok(())
 }
@@ -190,12 +197,32 @@ fn against(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Sweep
     }
     let exe = std::env::current_exe().context("cannot find the parlab binary to time the command")?;
     let command = |backend: &str, threads: usize| -> Vec<String> {
-        ["sweep", "--rule", "lecture", "--samples", &samples.to_string(), "--backend", backend, "--threads", &threads.to_string(), "--seed", &seed.to_string(), "--progress", "never"]
-            .map(String::from)
-            .to_vec()
+        [
+            "sweep",
+            "--rule",
+            "lecture",
+            "--samples",
+            &samples.to_string(),
+            "--backend",
+            backend,
+            "--threads",
+            &threads.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--progress",
+            "never",
+        ]
+        .map(String::from)
+        .to_vec()
     };
     let mut contenders = vec![
-        Contender { key: "numpy_serial".into(), label: format!("numpy: serial({samples}, f, 0, 1)"), work: Work::NumpySerial, runs: vec![], last: None },
+        Contender {
+            key: "numpy_serial".into(),
+            label: format!("numpy: serial({samples}, f, 0, 1)"),
+            work: Work::NumpySerial,
+            runs: vec![],
+            last: None,
+        },
         Contender {
             key: "numpy_pool".into(),
             label: format!("numpy: multiprocess({LECTURE_PROCESSES}, {samples}, f, 0, 1)"),
@@ -203,14 +230,38 @@ fn against(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Sweep
             runs: vec![],
             last: None,
         },
-        Contender { key: "parlab_serial".into(), label: "parlab: serial, 1 thread (spacings sampler)".into(), work: Work::Serial(Sampler::Spacings), runs: vec![], last: None },
+        Contender {
+            key: "parlab_serial".into(),
+            label: "parlab: serial, 1 thread (spacings sampler)".into(),
+            work: Work::Serial(Sampler::Spacings),
+            runs: vec![],
+            last: None,
+        },
     ];
     for pool in &pools {
         let k = pool.threads();
-        contenders.push(Contender { key: format!("parlab_rayon_{k}"), label: format!("parlab: rayon, {k} threads (spacings sampler)"), work: Work::Rayon(pool), runs: vec![], last: None });
+        contenders.push(Contender {
+            key: format!("parlab_rayon_{k}"),
+            label: format!("parlab: rayon, {k} threads (spacings sampler)"),
+            work: Work::Rayon(pool),
+            runs: vec![],
+            last: None,
+        });
     }
-    contenders.push(Contender { key: "parlab_sort".into(), label: "parlab: serial, sort sampler (the lecture's sort)".into(), work: Work::Serial(Sampler::Sort), runs: vec![], last: None });
-    contenders.push(Contender { key: "parlab_bucket".into(), label: "parlab: serial, bucket sampler".into(), work: Work::Serial(Sampler::Bucket), runs: vec![], last: None });
+    contenders.push(Contender {
+        key: "parlab_sort".into(),
+        label: "parlab: serial, sort sampler (the lecture's sort)".into(),
+        work: Work::Serial(Sampler::Sort),
+        runs: vec![],
+        last: None,
+    });
+    contenders.push(Contender {
+        key: "parlab_bucket".into(),
+        label: "parlab: serial, bucket sampler".into(),
+        work: Work::Serial(Sampler::Bucket),
+        runs: vec![],
+        last: None,
+    });
     contenders.push(Contender {
         key: "command_serial".into(),
         label: "command: parlab sweep --backend serial --threads 1".into(),
@@ -227,7 +278,8 @@ fn against(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Sweep
     });
 
     let rounds = args.warmup + args.repeats.max(1);
-    let bar = progress::wanted(args.progress, true).then(|| progress::bar((rounds * contenders.len()) as u64, "against the lecture", "runs"));
+    let bar = progress::wanted(args.progress, true)
+        .then(|| progress::bar((rounds * contenders.len()) as u64, "against the lecture", "runs"));
     let count = contenders.len();
     for round in 0..rounds {
         // Each round starts with another contender, so none always runs first.
@@ -238,7 +290,9 @@ fn against(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Sweep
             }
             let (elapsed, last) = match &c.work {
                 Work::NumpySerial => py.call(&format!(r#"{{"call":"serial","samples":{samples}}}"#))?,
-                Work::NumpyPool(k) => py.call(&format!(r#"{{"call":"multiprocess","processes":{k},"samples":{samples}}}"#))?,
+                Work::NumpyPool(k) => {
+                    py.call(&format!(r#"{{"call":"multiprocess","processes":{k},"samples":{samples}}}"#))?
+                }
                 Work::Serial(sampler) => {
                     let setup = setup.with_sampler(*sampler);
                     let clock = Instant::now();
@@ -256,7 +310,12 @@ fn against(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Sweep
                 }
                 Work::Command(words) => {
                     let clock = Instant::now();
-                    let out = Command::new(&exe).args(words).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).output()?;
+                    let out = Command::new(&exe)
+                        .args(words)
+                        .stdin(Stdio::null())
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::piped())
+                        .output()?;
                     let elapsed = clock.elapsed();
                     if !out.status.success() {
                         bail!("`parlab {}` failed: {}", words.join(" "), String::from_utf8_lossy(&out.stderr).trim());
@@ -283,11 +342,26 @@ fn against(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Sweep
         .into_iter()
         .map(|c| {
             let timing = Timing { runs: c.runs };
-            Row { label: c.label, key: c.key, median_seconds: timing.median().as_secs_f64(), timing, last_value: c.last }
+            Row {
+                label: c.label,
+                key: c.key,
+                median_seconds: timing.median().as_secs_f64(),
+                timing,
+                last_value: c.last,
+            }
         })
         .collect();
     let ratios = ratios(&rows, &pools);
-    Ok(Sweeps { python: info, python_path, samples, seed, warmup: args.warmup, repeats: args.repeats.max(1), rows, ratios })
+    Ok(Sweeps {
+        python: info,
+        python_path,
+        samples,
+        seed,
+        warmup: args.warmup,
+        repeats: args.repeats.max(1),
+        rows,
+        ratios,
+    })
 }
 
 /// Ratios of medians (the targets are judged on these) and of minimums: on a
@@ -306,14 +380,25 @@ fn ratios(rows: &[Row], pools: &[Pool]) -> Vec<Ratio> {
             target: goal.map(|(t, _)| t),
         }
     };
-    let mut out = vec![ratio("numpy serial / parlab serial", "numpy_serial", "parlab_serial", Some((">= 10x".into(), 10.0)))];
+    let mut out =
+        vec![ratio("numpy serial / parlab serial", "numpy_serial", "parlab_serial", Some((">= 10x".into(), 10.0)))];
     for pool in pools {
         let k = pool.threads();
         let goal = 0.9 * k as f64;
         let target = if k == 2 { ">= 1.8x".to_string() } else { format!(">= {goal:.1}x (0.9 k)") };
-        out.push(ratio(&format!("parlab serial / parlab rayon({k})"), "parlab_serial", &format!("parlab_rayon_{k}"), Some((target, goal))));
+        out.push(ratio(
+            &format!("parlab serial / parlab rayon({k})"),
+            "parlab_serial",
+            &format!("parlab_rayon_{k}"),
+            Some((target, goal)),
+        ));
     }
-    out.push(ratio("numpy Pool(2) / numpy serial (time: above 1, the lecture's parallel code is slower)", "numpy_pool", "numpy_serial", None));
+    out.push(ratio(
+        "numpy Pool(2) / numpy serial (time: above 1, the lecture's parallel code is slower)",
+        "numpy_pool",
+        "numpy_serial",
+        None,
+    ));
     out.push(ratio("numpy serial / parlab serial with the sort sampler", "numpy_serial", "parlab_sort", None));
     out.push(ratio("parlab sort sampler / parlab spacings sampler (time)", "parlab_sort", "parlab_serial", None));
     out.push(ratio("parlab bucket sampler / parlab spacings sampler (time)", "parlab_bucket", "parlab_serial", None));
@@ -354,10 +439,17 @@ impl Driver {
             stdin,
             stdout,
             dir,
-            info: PythonInfo { python: String::new(), numpy: String::new(), start_method: String::new(), cpu_count: 0, usable_cpus: None },
+            info: PythonInfo {
+                python: String::new(),
+                numpy: String::new(),
+                start_method: String::new(),
+                cpu_count: 0,
+                usable_cpus: None,
+            },
         };
         let hello = driver.read_line()?;
-        driver.info = serde_json::from_str(&hello).with_context(|| format!("the python driver said something unexpected: {hello}"))?;
+        driver.info = serde_json::from_str(&hello)
+            .with_context(|| format!("the python driver said something unexpected: {hello}"))?;
         Ok(driver)
     }
 
@@ -368,7 +460,8 @@ impl Driver {
             bail!("the lecture's python code stopped: {}", self.last_error());
         }
         let line = self.read_line()?;
-        let reply: PythonReply = serde_json::from_str(&line).with_context(|| format!("the python driver said something unexpected: {line}"))?;
+        let reply: PythonReply = serde_json::from_str(&line)
+            .with_context(|| format!("the python driver said something unexpected: {line}"))?;
         Ok((Duration::from_secs_f64(reply.seconds), reply.last))
     }
 
@@ -417,12 +510,25 @@ fn per_sample(args: &BenchArgs, lecture: &'static Entry, seed: u64) -> Result<Ve
         let estimate = timing::measure(warmup, repeats, || setup.estimate(lecture, n));
         // The spacings sampler draws n + 1 exponentials; the sorting ones n uniforms.
         let (drawn, generate) = match sampler {
-            Sampler::Spacings => ("n + 1 exponentials", timing::measure(warmup, repeats, || draw(seed, n, n + 1, |s| s.exp1()))),
-            Sampler::Bucket | Sampler::Sort => ("n uniforms", timing::measure(warmup, repeats, || draw(seed, n, n, |s| s.uniform()))),
+            Sampler::Spacings => {
+                ("n + 1 exponentials", timing::measure(warmup, repeats, || draw(seed, n, n + 1, |s| s.exp1())))
+            }
+            Sampler::Bucket | Sampler::Sort => {
+                ("n uniforms", timing::measure(warmup, repeats, || draw(seed, n, n, |s| s.uniform())))
+            }
         };
         let per = |t: &Timing| t.median().as_secs_f64() * 1e9 / n as f64;
         let (e, g) = (per(&estimate), per(&generate));
-        out.push(PerSample { sampler, n, drawn, estimate_ns_per_sample: e, generate_ns_per_sample: g, ratio: e / g, estimate, generate });
+        out.push(PerSample {
+            sampler,
+            n,
+            drawn,
+            estimate_ns_per_sample: e,
+            generate_ns_per_sample: g,
+            ratio: e / g,
+            estimate,
+            generate,
+        });
     }
     Ok(out)
 }
@@ -442,9 +548,22 @@ fn draw(seed: u64, n: u64, count: u64, mut next: impl FnMut(&mut stream::Stream)
 fn memory(seed: u64) -> Result<Memory> {
     let exe = std::env::current_exe().context("cannot find the parlab binary")?;
     let run = |n: u64, sampler: &str| -> Result<(std::process::Output, Vec<String>)> {
-        let words: Vec<String> = ["integrate", "--rule", "lecture", "-n", &n.to_string(), "--sampler", sampler, "--seed", &seed.to_string(), "--json", "--progress", "never"]
-            .map(String::from)
-            .to_vec();
+        let words: Vec<String> = [
+            "integrate",
+            "--rule",
+            "lecture",
+            "-n",
+            &n.to_string(),
+            "--sampler",
+            sampler,
+            "--seed",
+            &seed.to_string(),
+            "--json",
+            "--progress",
+            "never",
+        ]
+        .map(String::from)
+        .to_vec();
         let out = Command::new(&exe).args(&words).stdin(Stdio::null()).output()?;
         Ok((out, words))
     };
@@ -537,7 +656,13 @@ fn text(r: &Report, markdown: bool) -> String {
         out.push_str(&render(&["ratio", "of medians", "of minimums", "target (on medians)"], &rows, markdown));
     }
     let n = r.per_sample.first().map_or(0, |p| p.n);
-    heading(&mut out, &format!("Per sample: one lecture-rule estimate at n = {:.0e}, against drawing its random numbers alone", n as f64));
+    heading(
+        &mut out,
+        &format!(
+            "Per sample: one lecture-rule estimate at n = {:.0e}, against drawing its random numbers alone",
+            n as f64
+        ),
+    );
     let rows: Vec<Vec<String>> = r
         .per_sample
         .iter()
@@ -552,7 +677,11 @@ fn text(r: &Report, markdown: bool) -> String {
             ]
         })
         .collect();
-    out.push_str(&render(&["sampler", "estimate / sample", "drawing alone / sample", "drawn", "ratio", "target"], &rows, markdown));
+    out.push_str(&render(
+        &["sampler", "estimate / sample", "drawing alone / sample", "drawn", "ratio", "target"],
+        &rows,
+        markdown,
+    ));
     if let Some(m) = &r.memory {
         heading(&mut out, "Peak memory");
         let rss = |b: Option<u64>| b.map_or("unknown".into(), human_bytes);

@@ -66,7 +66,8 @@ fn run(cli: Cli) -> anyhow::Result<String> {
         Command::Worker => {
             let stdin = std::io::stdin();
             let stdout = std::io::stdout();
-            parlab::process::serve(stdin.lock(), stdout.lock()).map_err(|e| anyhow::anyhow!("the worker stopped: {e}"))?;
+            parlab::process::serve(stdin.lock(), stdout.lock())
+                .map_err(|e| anyhow::anyhow!("the worker stopped: {e}"))?;
             Ok(String::new())
         }
         Command::Count(args) => Ok(format!("{}\n", parlab::process::count(args.start, args.times))),

@@ -26,7 +26,9 @@ pub fn wanted(when: When, long: bool) -> bool {
 /// A bar counting `len` units of `unit`.
 pub fn bar(len: u64, message: impl Into<String>, unit: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    let template = format!("{{spinner}} {{msg}} [{{elapsed_precise}}] {{wide_bar}} {{human_pos}}/{{human_len}} {unit} (eta {{eta}})");
+    let template = format!(
+        "{{spinner}} {{msg}} [{{elapsed_precise}}] {{wide_bar}} {{human_pos}}/{{human_len}} {unit} (eta {{eta}})"
+    );
     bar.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
     bar.set_message(message.into());
     bar.enable_steady_tick(Duration::from_millis(120));
@@ -36,7 +38,10 @@ pub fn bar(len: u64, message: impl Into<String>, unit: &str) -> ProgressBar {
 /// A spinner for work whose progress cannot be counted.
 pub fn spinner(message: impl Into<String>) -> ProgressBar {
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    spinner.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     spinner.set_message(message.into());
     spinner.enable_steady_tick(Duration::from_millis(120));
     spinner

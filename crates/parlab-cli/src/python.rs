@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 
 /// The numpy the bench installs when it makes its own venv (the lab pins the same).
 pub const NUMPY: &str = "numpy==2.4.6";
@@ -21,11 +21,15 @@ pub fn find(explicit: Option<&Path>) -> Result<PathBuf> {
     let explicit = explicit.map(Path::to_path_buf).or_else(|| std::env::var_os("PARLAB_PYTHON").map(PathBuf::from));
     if let Some(python) = explicit {
         if !has_numpy(&python) {
-            bail!("the python {} cannot import numpy: install it there (pip install {NUMPY}), or drop --python and PARLAB_PYTHON to use a venv in target/", python.display());
+            bail!(
+                "the python {} cannot import numpy: install it there (pip install {NUMPY}), or drop --python and PARLAB_PYTHON to use a venv in target/",
+                python.display()
+            );
         }
         return Ok(python);
     }
-    let target = target_dir().context("cannot find the workspace's target folder for a venv: give a python with numpy with --python PATH")?;
+    let target = target_dir()
+        .context("cannot find the workspace's target folder for a venv: give a python with numpy with --python PATH")?;
     for venv in ["lab/venv", "bench/venv"] {
         let python = target.join(venv).join("bin/python");
         if python.is_file() && has_numpy(&python) {
@@ -62,8 +66,17 @@ fn target_dir() -> Option<PathBuf> {
 fn make_venv(venv: &Path) -> Result<PathBuf> {
     let base = ["python3", "python"]
         .into_iter()
-        .find(|p| Command::new(p).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success()))
-        .context("no python3 on the PATH to make a venv with: install Python 3, or give one with numpy with --python PATH")?;
+        .find(|p| {
+            Command::new(p)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .context(
+            "no python3 on the PATH to make a venv with: install Python 3, or give one with numpy with --python PATH",
+        )?;
     eprintln!("parlab: making a Python venv with {NUMPY} in {} (once; later runs reuse it)", venv.display());
     let status = Command::new(base)
         .args(["-m", "venv"])
@@ -72,7 +85,10 @@ fn make_venv(venv: &Path) -> Result<PathBuf> {
         .status()
         .with_context(|| format!("cannot run {base} -m venv"))?;
     if !status.success() {
-        bail!("`{base} -m venv {}` failed ({status}): install the venv module (apt-get install python3-venv), or give a python with numpy with --python PATH", venv.display());
+        bail!(
+            "`{base} -m venv {}` failed ({status}): install the venv module (apt-get install python3-venv), or give a python with numpy with --python PATH",
+            venv.display()
+        );
     }
     let python = venv.join("bin/python");
     let status = Command::new(&python)
@@ -81,7 +97,10 @@ fn make_venv(venv: &Path) -> Result<PathBuf> {
         .status()
         .with_context(|| format!("cannot run {}", python.display()))?;
     if !status.success() || !has_numpy(&python) {
-        bail!("installing {NUMPY} into {} failed ({status}): check the network to PyPI, or give a python with numpy with --python PATH", venv.display());
+        bail!(
+            "installing {NUMPY} into {} failed ({status}): check the network to PyPI, or give a python with numpy with --python PATH",
+            venv.display()
+        );
     }
     Ok(python)
 }

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use parlab::parallel::{self, Pool};
-use parlab::{sweep, Backend, Integrand, Setup, Sweep};
+use parlab::{Backend, Integrand, Setup, Sweep, sweep};
 use serde::Serialize;
 
 use crate::cli::SweepArgs;
@@ -73,12 +73,24 @@ pub fn run(args: &SweepArgs) -> Result<String> {
         points: result
             .points
             .iter()
-            .map(|p| PointOut { n: p.n, value: p.value, evaluations: p.evaluations, error_estimate: p.error_estimate, error: exact.map(|e| p.value - e) })
+            .map(|p| PointOut {
+                n: p.n,
+                value: p.value,
+                evaluations: p.evaluations,
+                error_estimate: p.error_estimate,
+                error: exact.map(|e| p.value - e),
+            })
             .collect(),
         tasks: result
             .tasks
             .iter()
-            .map(|t| TaskOut { index: t.index, n: t.n, worker: t.worker, start_seconds: t.start.as_secs_f64(), end_seconds: t.end.as_secs_f64() })
+            .map(|t| TaskOut {
+                index: t.index,
+                n: t.n,
+                worker: t.worker,
+                start_seconds: t.start.as_secs_f64(),
+                end_seconds: t.end.as_secs_f64(),
+            })
             .collect(),
     };
     if args.json {
@@ -97,7 +109,9 @@ fn with_hint(error: parlab::Error) -> anyhow::Error {
         parlab::Error::Worker { .. } => {
             let program = parlab::process::worker_program().map_or("parlab".into(), |p| p.display().to_string());
             let hint = if std::env::var_os("PARLAB_BIN").is_some() { " (set by PARLAB_BIN)" } else { "" };
-            anyhow::anyhow!("{error}: the workers run `{program} worker`{hint}; check that it is the parlab binary, or try --backend rayon")
+            anyhow::anyhow!(
+                "{error}: the workers run `{program} worker`{hint}; check that it is the parlab binary, or try --backend rayon"
+            )
         }
         _ => error.into(),
     }
@@ -105,7 +119,13 @@ fn with_hint(error: parlab::Error) -> anyhow::Error {
 
 /// Runs the sweep; with a bar, the serial and rayon backends run it in chunks
 /// of sizes (one pool for all of them) and the others under a spinner.
-fn run_with_progress(f: &dyn Integrand, setup: &Setup, sizes: &[u64], backend: Backend, shown: bool) -> parlab::Result<Sweep> {
+fn run_with_progress(
+    f: &dyn Integrand,
+    setup: &Setup,
+    sizes: &[u64],
+    backend: Backend,
+    shown: bool,
+) -> parlab::Result<Sweep> {
     if !shown {
         return sweep::run(f, setup, sizes, backend);
     }
@@ -222,7 +242,6 @@ fn text(r: &Report, backend: &Backend) -> String {
     }
     out
 }
-
 
 #[cfg(test)]
 mod tests {

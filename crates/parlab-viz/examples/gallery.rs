@@ -6,7 +6,7 @@
 
 use std::f64::consts::FRAC_PI_4;
 
-use parlab::{parallel, scaling, serial, sweep, Rule, Sampler, Setup};
+use parlab::{Rule, Sampler, Setup, parallel, scaling, serial, sweep};
 use parlab_viz::Series;
 
 fn f(x: f64) -> f64 {
@@ -18,7 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let setup = Setup::new(0.0, 1.0)?.with_seed(7);
     let sizes = sweep::doubling(2, 1 << 16);
     let rules = [Rule::MonteCarlo, Rule::Partition, Rule::Midpoint, Rule::Simpson];
-    let sweeps: Vec<_> = rules.iter().map(|&r| serial::sweep(&f, &setup.with_rule(r), &sizes)).collect::<Result<_, _>>()?;
+    let sweeps: Vec<_> =
+        rules.iter().map(|&r| serial::sweep(&f, &setup.with_rule(r), &sizes)).collect::<Result<_, _>>()?;
     let sort = serial::sweep(&f, &setup.with_rule(Rule::Partition).with_sampler(Sampler::Sort), &sizes)?;
     let mut refs: Vec<_> = sweeps.iter().collect();
     refs.push(&sort);
@@ -34,7 +35,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let par = parallel::sweep(&f, &setup, &sweep::doubling(1, 1 << 20), &pool)?;
     parlab_viz::timeline_chart(&par).save(out.join("timeline.svg"))?;
     let chunked = parlab::chunked::sweep(&f, &setup, &sweep::below(3000), 3)?;
-    parlab_viz::timeline_chart(&parlab::chunked::sweep(&f, &setup, &sweep::doubling(1, 1 << 18), 8)?).save(out.join("timeline_8.svg"))?;
+    parlab_viz::timeline_chart(&parlab::chunked::sweep(&f, &setup, &sweep::doubling(1, 1 << 18), 8)?)
+        .save(out.join("timeline_8.svg"))?;
     parlab_viz::timeline_chart(&chunked).save(out.join("timeline_chunked.svg"))?;
 
     let small = sweep::doubling(1, 1 << 17);
@@ -47,9 +49,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .zip(&sweeps)
         .map(|(r, s)| {
-            let t = parlab::timing::measure(0, 3, || serial::sweep(&f, &setup.with_rule(*r), &[s.points.last().unwrap().n]));
+            let t = parlab::timing::measure(0, 3, || {
+                serial::sweep(&f, &setup.with_rule(*r), &[s.points.last().unwrap().n])
+            });
             let _ = t;
-            Series::new(r.name(), s.points.iter().map(|p| (p.evaluations as f64 * 5e-9, (p.value - FRAC_PI_4).abs())).collect())
+            Series::new(
+                r.name(),
+                s.points.iter().map(|p| (p.evaluations as f64 * 5e-9, (p.value - FRAC_PI_4).abs())).collect(),
+            )
         })
         .collect();
     parlab_viz::work_precision_chart(&wp).save(out.join("work_precision.svg"))?;

@@ -13,7 +13,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::error::{write_file, Result};
+use crate::error::{Result, write_file};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 720;
@@ -138,7 +138,10 @@ pub(crate) fn map_points(points: &[(f64, f64)], x: Scale, y: Scale) -> Vec<(f64,
 /// The range covering `values` (already on the plane) with a margin of
 /// `pad` of the span each side; a single value gets a unit span.
 pub(crate) fn span(values: impl IntoIterator<Item = f64>, pad: f64) -> Range<f64> {
-    let (lo, hi) = values.into_iter().filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if lo > hi {
         return 0.0..1.0;
     }
@@ -154,7 +157,11 @@ pub(crate) fn span(values: impl IntoIterator<Item = f64>, pad: f64) -> Range<f64
 fn tick_label(scale: Scale, v: f64, whole_decades: bool, integers: bool) -> String {
     match scale {
         Scale::Linear if integers => {
-            if (v - v.round()).abs() < 1e-9 { format!("{}", v.round() as i64) } else { String::new() }
+            if (v - v.round()).abs() < 1e-9 {
+                format!("{}", v.round() as i64)
+            } else {
+                String::new()
+            }
         }
         Scale::Linear => crate::table::format_number(if v.abs() < 1e-12 { 0.0 } else { v }),
         Scale::Log => {
@@ -195,7 +202,13 @@ pub(crate) struct Plot<'t> {
 }
 
 impl<'t> Plot<'t> {
-    pub(crate) fn new(title: impl Into<String>, x_label: impl Into<String>, y_label: impl Into<String>, x: Scale, y: Scale) -> Plot<'t> {
+    pub(crate) fn new(
+        title: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+        x: Scale,
+        y: Scale,
+    ) -> Plot<'t> {
         Plot {
             title: title.into(),
             x_label: x_label.into(),
@@ -250,7 +263,9 @@ impl<'t> Plot<'t> {
         };
         let x_count = match self.x {
             Scale::Log => (decades(&self.x_range).floor() as usize + 1).clamp(5, 12),
-            Scale::Linear if self.x_integers => ((self.x_range.end - self.x_range.start).floor() as usize + 1).clamp(2, 16),
+            Scale::Linear if self.x_integers => {
+                ((self.x_range.end - self.x_range.start).floor() as usize + 1).clamp(2, 16)
+            }
             Scale::Linear => 10,
         };
         let y_count = self.y_tick_count.unwrap_or(match self.y {
@@ -281,12 +296,18 @@ impl<'t> Plot<'t> {
         let minor = BLACK.mix(0.05);
         if self.x == Scale::Log && decades(&self.x_range) <= 8.0 {
             for v in log_minor(&self.x_range) {
-                chart.draw_series(std::iter::once(PathElement::new(vec![(v, self.y_range.start), (v, self.y_range.end)], minor)))?;
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(v, self.y_range.start), (v, self.y_range.end)],
+                    minor,
+                )))?;
             }
         }
         if self.y == Scale::Log && decades(&self.y_range) <= 8.0 {
             for v in log_minor(&self.y_range) {
-                chart.draw_series(std::iter::once(PathElement::new(vec![(self.x_range.start, v), (self.x_range.end, v)], minor)))?;
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(self.x_range.start, v), (self.x_range.end, v)],
+                    minor,
+                )))?;
             }
         }
 
@@ -294,7 +315,10 @@ impl<'t> Plot<'t> {
             layer.draw(&mut chart)?;
         }
 
-        let entries = layers.iter().filter(|l| matches!(l, Layer::Line { label: Some(_), .. } | Layer::Area { label: Some(_), .. })).count();
+        let entries = layers
+            .iter()
+            .filter(|l| matches!(l, Layer::Line { label: Some(_), .. } | Layer::Area { label: Some(_), .. }))
+            .count();
         if entries > 0 {
             let position = self.legend.clone().unwrap_or_else(|| self.quiet_corner(layers, entries));
             chart
@@ -449,7 +473,9 @@ impl Layer {
                 let fill = *fill;
                 let series = chart.draw_series(std::iter::once(Polygon::new(outline.clone(), fill.filled())))?;
                 if let Some(label) = label {
-                    series.label(label.as_str()).legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill.filled()));
+                    series
+                        .label(label.as_str())
+                        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill.filled()));
                 }
             }
             Layer::Rect { from, to, fill } => {

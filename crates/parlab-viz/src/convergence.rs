@@ -1,11 +1,11 @@
 //! Convergence charts: the estimate against n, the error against n on
 //! log-log axes with reference slopes, and work against precision.
 
-use plotters::style::{Color, BLACK};
+use plotters::style::{BLACK, Color};
 
 use parlab::sweep::Sweep;
 
-use crate::chart::{colour, map_points, span, Chart, Layer, Plot, Scale, Series, GREY, MAX_MARKERS};
+use crate::chart::{Chart, GREY, Layer, MAX_MARKERS, Plot, Scale, Series, colour, map_points, span};
 
 /// Whether sizes grow geometrically (as from [`parlab::sweep::doubling`]),
 /// so that n reads best on a log axis.
@@ -57,11 +57,23 @@ pub fn estimate_chart(sweep: &Sweep, exact: Option<f64>) -> Chart {
         layers.push(Layer::dashed(vec![(x_range.start, exact), (x_range.end, exact)], BLACK, 2, Some(&name)));
     }
     // The rule's own error estimate (Monte Carlo's standard error) as a band.
-    let band: Vec<(f64, f64, f64)> =
-        sweep.points.iter().filter_map(|p| Some((x.map(p.n as f64)?, p.value, p.error_estimate.filter(|e| e.is_finite())?))).filter(|(_, v, _)| v.is_finite()).collect();
+    let band: Vec<(f64, f64, f64)> = sweep
+        .points
+        .iter()
+        .filter_map(|p| Some((x.map(p.n as f64)?, p.value, p.error_estimate.filter(|e| e.is_finite())?)))
+        .filter(|(_, v, _)| v.is_finite())
+        .collect();
     if band.len() >= 2 {
-        let outline = band.iter().map(|&(px, v, e)| (px, v + e)).chain(band.iter().rev().map(|&(px, v, e)| (px, v - e))).collect();
-        layers.push(Layer::Area { outline, fill: colour(0).mix(0.2), label: Some("± the rule's error estimate".into()) });
+        let outline = band
+            .iter()
+            .map(|&(px, v, e)| (px, v + e))
+            .chain(band.iter().rev().map(|&(px, v, e)| (px, v - e)))
+            .collect();
+        layers.push(Layer::Area {
+            outline,
+            fill: colour(0).mix(0.2),
+            label: Some("± the rule's error estimate".into()),
+        });
     }
     let markers = points.len() <= MAX_MARKERS;
     layers.push(Layer::line(points, colour(0), &format!("estimate ({label})"), markers));
@@ -121,7 +133,13 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
         })
         .collect();
     let skipped: usize = sweeps.iter().zip(&series).map(|(s, kept)| s.points.len() - kept.len()).sum();
-    let mut plot = Plot::new("|error| against n (log-log)", "n (log scale)", "|estimate − exact| (log scale)", Scale::Log, Scale::Log);
+    let mut plot = Plot::new(
+        "|error| against n (log-log)",
+        "n (log scale)",
+        "|estimate − exact| (log scale)",
+        Scale::Log,
+        Scale::Log,
+    );
     plot.x_range = span(series.iter().flatten().map(|p| p.0), 0.03);
     plot.y_range = span(series.iter().flatten().map(|p| p.1), 0.05);
     let (xr, yr) = (plot.x_range.clone(), plot.y_range.clone());
@@ -129,11 +147,16 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
     // Anchor each slope: fitted to a sweep of that order, else fanning out
     // from the largest error at the smallest n, so they read as a protractor.
     let first_x = series.iter().flatten().map(|p| p.0).fold(f64::INFINITY, f64::min);
-    let fan = (first_x, series.iter().flatten().filter(|p| p.0 <= first_x + 1e-9).map(|p| p.1).fold(f64::NEG_INFINITY, f64::max));
+    let fan = (
+        first_x,
+        series.iter().flatten().filter(|p| p.0 <= first_x + 1e-9).map(|p| p.1).fold(f64::NEG_INFINITY, f64::max),
+    );
     let references: Vec<(f64, f64)> = REFERENCE_SLOPES
         .iter()
         .map(|&p| {
-            let fitted = sweeps.iter().zip(&series).find(|(s, pts)| s.rule().order() == p && !pts.is_empty()).and_then(|(_, pts)| median(pts.iter().filter(|(_, ly)| *ly > ROUND_OFF).map(|(lx, ly)| ly + p * lx).collect()));
+            let fitted = sweeps.iter().zip(&series).find(|(s, pts)| s.rule().order() == p && !pts.is_empty()).and_then(
+                |(_, pts)| median(pts.iter().filter(|(_, ly)| *ly > ROUND_OFF).map(|(lx, ly)| ly + p * lx).collect()),
+            );
             (p, fitted.unwrap_or(fan.1 + p * fan.0))
         })
         .collect();
@@ -149,7 +172,15 @@ pub fn error_chart(sweeps: &[&Sweep], exact: f64) -> Chart {
         let (x0, x1) = (xr.start.max((log_c - yr.end) / p), xr.end.min((log_c - yr.start) / p));
         if x0 < x1 && !empty {
             layers.push(Layer::dashed(vec![(x0, log_c - p * x0), (x1, log_c - p * x1)], GREY, 1, None));
-            layers.push(Layer::text_right((x1 - 0.015 * (xr.end - xr.start), (log_c - p * x1).clamp(yr.start + 0.07 * (yr.end - yr.start), yr.end - 0.03 * (yr.end - yr.start))), slope_name(p), 12, GREY));
+            layers.push(Layer::text_right(
+                (
+                    x1 - 0.015 * (xr.end - xr.start),
+                    (log_c - p * x1).clamp(yr.start + 0.07 * (yr.end - yr.start), yr.end - 0.03 * (yr.end - yr.start)),
+                ),
+                slope_name(p),
+                12,
+                GREY,
+            ));
         }
     }
     for (i, (points, label)) in series.into_iter().zip(&labels).enumerate() {
@@ -177,7 +208,13 @@ fn unique_labels(sweeps: &[&Sweep]) -> Vec<String> {
     labels
         .iter()
         .zip(sweeps)
-        .map(|(label, s)| if labels.iter().filter(|l| *l == label).count() > 1 { format!("{label}, {}", s.backend) } else { label.clone() })
+        .map(|(label, s)| {
+            if labels.iter().filter(|l| *l == label).count() > 1 {
+                format!("{label}, {}", s.backend)
+            } else {
+                label.clone()
+            }
+        })
         .collect()
 }
 
@@ -203,7 +240,13 @@ pub fn work_precision_chart(series: &[Series]) -> Chart {
 /// `"evaluations of f"`.
 pub fn work_precision_chart_with(x_label: &str, series: &[Series]) -> Chart {
     let mapped: Vec<Vec<(f64, f64)>> = series.iter().map(|s| map_points(&s.points, Scale::Log, Scale::Log)).collect();
-    let mut plot = Plot::new("Work against precision (lower left is better)", x_label, "|error| (log scale)", Scale::Log, Scale::Log);
+    let mut plot = Plot::new(
+        "Work against precision (lower left is better)",
+        x_label,
+        "|error| (log scale)",
+        Scale::Log,
+        Scale::Log,
+    );
     plot.x_range = span(mapped.iter().flatten().map(|p| p.0), 0.04);
     plot.y_range = span(mapped.iter().flatten().map(|p| p.1), 0.05);
     let layers = series.iter().zip(mapped).enumerate().map(|(i, (s, points))| {

@@ -52,19 +52,22 @@ mod scaling;
 mod table;
 mod timeline;
 
-pub use chart::{line_chart, Chart, Series, HEIGHT, WIDTH};
-pub use convergence::{error_chart, estimate_chart, work_precision_chart, work_precision_chart_with, REFERENCE_SLOPES};
+pub use chart::{Chart, HEIGHT, Series, WIDTH, line_chart};
+pub use convergence::{REFERENCE_SLOPES, error_chart, estimate_chart, work_precision_chart, work_precision_chart_with};
 pub use error::{Error, Result};
 pub use scaling::{efficiency_chart, speedup_chart};
-pub use table::{format_number, scaling_table, sweep_table, table, tasks_table, text_table, timings_table, workers_table, Table, HTML_MAX_ROWS};
+pub use table::{
+    HTML_MAX_ROWS, Table, format_number, scaling_table, sweep_table, table, tasks_table, text_table, timings_table,
+    workers_table,
+};
 pub use timeline::timeline_chart;
 
 /// The integrator library, re-exported so a notebook needs one `:dep`.
 pub use parlab;
-/// polars, re-exported: use this copy rather than a second `:dep`.
-pub use polars;
 /// plotters, re-exported: use this copy rather than a second `:dep`.
 pub use plotters;
+/// polars, re-exported: use this copy rather than a second `:dep`.
+pub use polars;
 
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,11 @@
 //! Scaling charts: speedup and efficiency against threads, with the ideal,
 //! the spread of repeated runs and the Amdahl fit.
 
-use plotters::style::{Color, RGBColor, BLACK, RED};
+use plotters::style::{BLACK, Color, RED, RGBColor};
 
 use parlab::scaling::Scaling;
 
-use crate::chart::{colour, Chart, Layer, Plot, Scale};
+use crate::chart::{Chart, Layer, Plot, Scale, colour};
 
 /// Speedup or efficiency of one row, from a given run time in seconds.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,8 @@ fn points(scaling: &Scaling, measure: Measure) -> Vec<(f64, f64, f64, f64)> {
             let of = |t: f64| if t > 0.0 { base / t / per } else { f64::NAN };
             let mid = if measure == Measure::Efficiency { row.efficiency } else { row.speedup };
             let (lo, hi) = (of(row.timing.max().as_secs_f64()), of(row.timing.min().as_secs_f64()));
-            mid.is_finite().then(|| (p, mid, if lo.is_finite() { lo } else { mid }, if hi.is_finite() { hi } else { mid }))
+            mid.is_finite()
+                .then(|| (p, mid, if lo.is_finite() { lo } else { mid }, if hi.is_finite() { hi } else { mid }))
         })
         .collect()
 }
@@ -91,7 +92,12 @@ fn scaling_chart(scalings: &[(&str, &Scaling)], measure: Measure) -> Chart {
     if let Some(a) = oversubscribed {
         let x0 = a as f64 + 0.5;
         layers.push(Layer::Rect { from: (x0, yr.start), to: (xr.end, yr.end), fill: RED.mix(0.07) });
-        layers.push(Layer::text((x0 + 0.05, yr.end - 0.03 * (yr.end - yr.start)), format!("oversubscribed: p > {a}"), 13, RED));
+        layers.push(Layer::text(
+            (x0 + 0.05, yr.end - 0.03 * (yr.end - yr.start)),
+            format!("oversubscribed: p > {a}"),
+            13,
+            RED,
+        ));
     }
     layers.push(match measure {
         Measure::Speedup => Layer::dashed(vec![(1.0, 1.0), (max_p, max_p)], BLACK, 2, Some("ideal  S = p")),

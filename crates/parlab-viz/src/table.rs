@@ -14,7 +14,7 @@ use parlab::sweep::Sweep;
 use parlab::timing::Timing;
 use polars::prelude::{AnyValue, Column, DataFrame};
 
-use crate::error::{write_file, Result};
+use crate::error::{Result, write_file};
 
 /// Rows shown in HTML before the middle is elided (the CSV keeps every row).
 pub const HTML_MAX_ROWS: usize = 40;
@@ -70,7 +70,9 @@ impl Table {
         let df = &self.df;
         let (height, width) = df.shape();
         let mut html = String::with_capacity(64 * (height.min(HTML_MAX_ROWS) + 2) * (width + 1));
-        html.push_str(r#"<table class="parlab-table" style="border-collapse:collapse;font-variant-numeric:tabular-nums">"#);
+        html.push_str(
+            r#"<table class="parlab-table" style="border-collapse:collapse;font-variant-numeric:tabular-nums">"#,
+        );
         html.push_str("<thead><tr>");
         for column in df.columns() {
             let _ = write!(html, r#"<th style="text-align:right;padding:2px 8px">{}</th>"#, escape(column.name()));
@@ -92,12 +94,19 @@ impl Table {
                     }
                 }
                 None => {
-                    let _ = write!(html, r#"<td colspan="{width}" style="text-align:center">… {} more rows …</td>"#, height - HTML_MAX_ROWS);
+                    let _ = write!(
+                        html,
+                        r#"<td colspan="{width}" style="text-align:center">… {} more rows …</td>"#,
+                        height - HTML_MAX_ROWS
+                    );
                 }
             }
             html.push_str("</tr>");
         }
-        let _ = write!(html, "</tbody></table><p style=\"font-size:smaller;margin:2px 0\">{height} rows × {width} columns</p>");
+        let _ = write!(
+            html,
+            "</tbody></table><p style=\"font-size:smaller;margin:2px 0\">{height} rows × {width} columns</p>"
+        );
         // Right-align every cell without repeating a style attribute per cell.
         html.replace("<td>", r#"<td style="text-align:right;padding:2px 8px">"#)
     }
@@ -111,7 +120,8 @@ impl Table {
         csv.push_str(&names.join(","));
         csv.push('\n');
         for i in 0..df.height() {
-            let cells: Vec<String> = df.columns().iter().map(|c| c.get(i).map(|v| csv_cell(&v)).unwrap_or_default()).collect();
+            let cells: Vec<String> =
+                df.columns().iter().map(|c| c.get(i).map(|v| csv_cell(&v)).unwrap_or_default()).collect();
             csv.push_str(&cells.join(","));
             csv.push('\n');
         }
@@ -262,7 +272,10 @@ pub fn sweep_table(sweep: &Sweep, exact: Option<f64>) -> Table {
         columns.push(col("error", points.iter().map(|p| p.value - exact).collect::<Vec<f64>>()));
         columns.push(col("|error|", points.iter().map(|p| (p.value - exact).abs()).collect::<Vec<f64>>()));
     }
-    columns.push(Column::new("error_estimate".into(), points.iter().map(|p| p.error_estimate).collect::<Vec<Option<f64>>>()));
+    columns.push(Column::new(
+        "error_estimate".into(),
+        points.iter().map(|p| p.error_estimate).collect::<Vec<Option<f64>>>(),
+    ));
     columns.push(Column::new("evaluations".into(), points.iter().map(|p| p.evaluations).collect::<Vec<u64>>()));
     frame(columns)
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use parlab::scaling::{self, Scaling};
 use parlab::timing::Timing;
-use parlab::{parallel, serial, sweep, Rule, Sampler, Setup, Sweep};
+use parlab::{Rule, Sampler, Setup, Sweep, parallel, serial, sweep};
 
 use crate::*;
 
@@ -30,7 +30,12 @@ fn rayon_sweep() -> Sweep {
 
 fn scaling() -> Scaling {
     let t = |ms: &[u64]| Timing { runs: ms.iter().map(|&m| Duration::from_millis(m)).collect() };
-    scaling::analyze(vec![(1, t(&[100, 102, 110])), (2, t(&[52, 55, 60])), (4, t(&[40, 44, 51])), (8, t(&[38, 45, 50]))])
+    scaling::analyze(vec![
+        (1, t(&[100, 102, 110])),
+        (2, t(&[52, 55, 60])),
+        (4, t(&[40, 44, 51])),
+        (8, t(&[38, 45, 50])),
+    ])
 }
 
 // ---- tables ----
@@ -64,7 +69,10 @@ fn tasks_and_workers_tables_cover_every_task_and_worker() {
 fn scaling_and_timings_tables() {
     let s = scaling();
     let t = scaling_table(&s);
-    assert_eq!(t.columns(), ["threads", "median_ms", "min_ms", "max_ms", "spread", "speedup", "efficiency", "karp_flatt", "oversubscribed"]);
+    assert_eq!(
+        t.columns(),
+        ["threads", "median_ms", "min_ms", "max_ms", "spread", "speedup", "efficiency", "karp_flatt", "oversubscribed"]
+    );
     assert_eq!(t.height(), 4);
     // One thread has no Karp–Flatt fraction: an empty cell, not NaN.
     assert_eq!(t.df().column("karp_flatt").unwrap().null_count(), 1);
@@ -129,7 +137,10 @@ fn csv_round_trips_the_numbers() {
     // Very small and missing values survive too.
     let tiny = table(&[("x", vec![1e-300, 0.1, 12345678901234567.0]), ("y", vec![f64::MIN_POSITIVE])]).to_csv_string();
     let values: Vec<&str> = tiny.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
-    assert_eq!(values.iter().map(|v| v.parse::<f64>().unwrap()).collect::<Vec<_>>(), [1e-300, 0.1, 12345678901234567.0]);
+    assert_eq!(
+        values.iter().map(|v| v.parse::<f64>().unwrap()).collect::<Vec<_>>(),
+        [1e-300, 0.1, 12345678901234567.0]
+    );
     assert!(tiny.lines().nth(2).unwrap().ends_with(','));
 }
 
@@ -152,8 +163,14 @@ fn assert_svg(chart: &Chart, needles: &[&str]) {
 
 #[test]
 fn estimate_chart_shows_estimate_and_exact() {
-    assert_svg(&estimate_chart(&serial_sweep(Rule::Lecture, &sweep::below(300)), Some(FRAC_PI_4)), &["lecture", "exact = 0.785398", "estimate"]);
-    assert_svg(&estimate_chart(&serial_sweep(Rule::Midpoint, &sweep::doubling(1, 1 << 12)), None), &["midpoint", "n (log scale)"]);
+    assert_svg(
+        &estimate_chart(&serial_sweep(Rule::Lecture, &sweep::below(300)), Some(FRAC_PI_4)),
+        &["lecture", "exact = 0.785398", "estimate"],
+    );
+    assert_svg(
+        &estimate_chart(&serial_sweep(Rule::Midpoint, &sweep::doubling(1, 1 << 12)), None),
+        &["midpoint", "n (log scale)"],
+    );
 }
 
 #[test]

@@ -1,14 +1,15 @@
 //! The per-worker task timeline (a Gantt chart) of one sweep.
 
 use plotters::chart::SeriesLabelPosition;
-use plotters::style::{Color, RGBColor, BLACK, WHITE};
+use plotters::style::{BLACK, Color, RGBColor, WHITE};
 
 use parlab::sweep::Sweep;
 
-use crate::chart::{Chart, Layer, Plot, Scale, GREY};
+use crate::chart::{Chart, GREY, Layer, Plot, Scale};
 
 /// A perceptually even colour ramp (viridis, 5 stops), light for large t.
-const RAMP: [(u8, u8, u8); 5] = [(0x44, 0x01, 0x54), (0x3B, 0x52, 0x8B), (0x21, 0x91, 0x8C), (0x5E, 0xC9, 0x62), (0xFD, 0xE7, 0x25)];
+const RAMP: [(u8, u8, u8); 5] =
+    [(0x44, 0x01, 0x54), (0x3B, 0x52, 0x8B), (0x21, 0x91, 0x8C), (0x5E, 0xC9, 0x62), (0xFD, 0xE7, 0x25)];
 
 fn ramp(t: f64) -> RGBColor {
     let t = t.clamp(0.0, 1.0) * (RAMP.len() - 1) as f64;
@@ -45,7 +46,11 @@ pub fn timeline_chart(sweep: &Sweep) -> Chart {
         if n_max <= n_min {
             return ramp(0.35);
         }
-        let t = if log_n { (n as f64 / n_min as f64).ln() / (n_max as f64 / n_min as f64).ln() } else { (n - n_min) as f64 / (n_max - n_min) as f64 };
+        let t = if log_n {
+            (n as f64 / n_min as f64).ln() / (n_max as f64 / n_min as f64).ln()
+        } else {
+            (n - n_min) as f64 / (n_max - n_min) as f64
+        };
         ramp(t * 0.9) // the last tenth of viridis is too pale on white
     };
 
@@ -64,7 +69,11 @@ pub fn timeline_chart(sweep: &Sweep) -> Chart {
     plot.legend = Some(SeriesLabelPosition::UpperLeft);
     let names = move |v: f64| {
         let k = v.round();
-        if (v - k).abs() < 1e-6 && k >= 0.0 && k < rows { format!("worker {}", workers - 1 - k as usize) } else { String::new() }
+        if (v - k).abs() < 1e-6 && k >= 0.0 && k < rows {
+            format!("worker {}", workers - 1 - k as usize)
+        } else {
+            String::new()
+        }
     };
     plot.y_ticks = Some(&names);
     plot.y_tick_count = Some(workers + 2);
@@ -82,7 +91,12 @@ pub fn timeline_chart(sweep: &Sweep) -> Chart {
             layers.push(Layer::Path { points: vec![(x0, y - 0.38), (x0, y + 0.38)], colour: white, width: 1 });
         }
     }
-    layers.push(Layer::dashed(vec![(elapsed, -0.6), (elapsed, rows - 0.4)], BLACK, 2, Some(&format!("sweep ended ({elapsed:.3} ms)"))));
+    layers.push(Layer::dashed(
+        vec![(elapsed, -0.6), (elapsed, rows - 0.4)],
+        BLACK,
+        2,
+        Some(&format!("sweep ended ({elapsed:.3} ms)")),
+    ));
 
     // Colour key: a strip in the top band, from small n to large n.
     if !sweep.tasks.is_empty() {

@@ -47,7 +47,9 @@ fn lecture_sweep(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("serial", |b| b.iter(|| serial::sweep(&lecture, &setup, &sizes).unwrap()));
     let pool = parallel::Pool::available().unwrap();
-    group.bench_function(format!("rayon({})", pool.threads()), |b| b.iter(|| parallel::sweep(&lecture, &setup, &sizes, &pool).unwrap()));
+    group.bench_function(format!("rayon({})", pool.threads()), |b| {
+        b.iter(|| parallel::sweep(&lecture, &setup, &sizes, &pool).unwrap())
+    });
     group.finish();
 }
 

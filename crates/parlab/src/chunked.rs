@@ -58,7 +58,10 @@ fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], thread
             })
             .collect();
         // Tasks catch their own panics, so a join can fail only on a bug in parlab.
-        handles.into_iter().flat_map(|h| h.join().expect("a chunk thread panicked outside its tasks")).collect::<Vec<_>>()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a chunk thread panicked outside its tasks"))
+            .collect::<Vec<_>>()
     });
     sweep::assemble(setup, Backend::Chunked { threads }, results, t0.elapsed())
 }

@@ -8,7 +8,7 @@
 
 use thiserror::Error;
 
-/// Shorthand for results whose error is [`Error`].
+/// Shorthand for results whose error is [`enum@Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in parlab.
@@ -36,7 +36,9 @@ pub enum Error {
     #[error("the sweep has no sample sizes: give --samples N with N >= 1, or a non-empty list")]
     NoSizes,
     /// A sweep whose total work would take hours.
-    #[error("the sweep would draw {total:.2e} points in all, more than the limit of {limit:.0e}: use fewer or smaller sizes")]
+    #[error(
+        "the sweep would draw {total:.2e} points in all, more than the limit of {limit:.0e}: use fewer or smaller sizes"
+    )]
     SweepTooLarge { total: f64, limit: f64 },
     /// Zero threads or workers were asked for.
     #[error("the number of threads must be at least 1, got 0")]
@@ -60,7 +62,9 @@ pub enum Error {
     #[error("cannot parse the expression `{expr}`: {message}")]
     Parse { expr: String, message: String },
     /// An expression that uses a name other than `x`, `pi` and `e`.
-    #[error("the expression `{expr}` uses the unknown name `{name}`: the variable is `x`, the constants are `pi` and `e`, and the functions are sin cos tan asin acos atan sinh cosh tanh exp ln log10 log2 sqrt cbrt abs signum floor ceil")]
+    #[error(
+        "the expression `{expr}` uses the unknown name `{name}`: the variable is `x`, the constants are `pi` and `e`, and the functions are sin cos tan asin acos atan sinh cosh tanh exp ln log10 log2 sqrt cbrt abs signum floor ceil"
+    )]
     UnknownName { expr: String, name: String },
     /// The integrand returned NaN or ±∞.
     #[error("the integrand returned {value} at x = {x}: integrate over an interval where it is finite")]
@@ -72,7 +76,9 @@ pub enum Error {
     #[error("the integrand panicked while computing n = {n}: {message}")]
     Panicked { n: u64, message: String },
     /// An integrand that cannot travel to another process.
-    #[error("the process backend cannot send a closure to another process: use a catalogue integrand or an expression (parlab::Expr)")]
+    #[error(
+        "the process backend cannot send a closure to another process: use a catalogue integrand or an expression (parlab::Expr)"
+    )]
     NotSendable,
     /// A worker process computed a task and reports that it failed (NaN, ±∞, a
     /// panic): the same errors as on the other backends, as the worker's text.
@@ -82,6 +88,8 @@ pub enum Error {
     #[error("worker process {worker} (pid {pid}) failed: {message}")]
     Worker { worker: usize, pid: u32, message: String },
     /// The `parlab` binary the process backend runs was not found or could not start.
-    #[error("cannot start the worker program {program}: {message}: build it with `cargo build --release -p parlab-cli`, or set PARLAB_BIN to the `parlab` binary")]
+    #[error(
+        "cannot start the worker program {program}: {message}: build it with `cargo build --release -p parlab-cli`, or set PARLAB_BIN to the `parlab` binary"
+    )]
     WorkerProgram { program: String, message: String },
 }

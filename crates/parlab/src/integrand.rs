@@ -145,7 +145,8 @@ impl Expr {
         if trimmed.is_empty() {
             return Err(Error::Parse { expr: text.to_string(), message: "the expression is empty".into() });
         }
-        let explicit = crate::syntax::parenthesise(trimmed).map_err(|message| Error::Parse { expr: text.to_string(), message })?;
+        let explicit =
+            crate::syntax::parenthesise(trimmed).map_err(|message| Error::Parse { expr: text.to_string(), message })?;
         let flat = exmex::parse::<f64>(&explicit)
             .map_err(|e| Error::Parse { expr: text.to_string(), message: e.to_string() })?;
         let mut values = [0.0; 3];

@@ -137,12 +137,24 @@ pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], workers: usize) ->
     run(None, f, setup, sizes, workers)
 }
 
-/// [`sweep`], with the workers running `program` instead of [`worker_program`]'s choice.
-pub fn sweep_with_program(program: &std::path::Path, f: &dyn Integrand, setup: &Setup, sizes: &[u64], workers: usize) -> Result<Sweep> {
+/// [`sweep()`], with the workers running `program` instead of [`worker_program`]'s choice.
+pub fn sweep_with_program(
+    program: &std::path::Path,
+    f: &dyn Integrand,
+    setup: &Setup,
+    sizes: &[u64],
+    workers: usize,
+) -> Result<Sweep> {
     run(Some(program), f, setup, sizes, workers)
 }
 
-fn run(program: Option<&std::path::Path>, f: &dyn Integrand, setup: &Setup, sizes: &[u64], workers: usize) -> Result<Sweep> {
+fn run(
+    program: Option<&std::path::Path>,
+    f: &dyn Integrand,
+    setup: &Setup,
+    sizes: &[u64],
+    workers: usize,
+) -> Result<Sweep> {
     if workers == 0 {
         return Err(Error::ZeroThreads);
     }
@@ -172,24 +184,33 @@ fn run(program: Option<&std::path::Path>, f: &dyn Integrand, setup: &Setup, size
     let mut results: Vec<Option<(Point, Task)>> = vec![None; sizes.len()];
     let mut done = 0;
     let outcome = (|| {
-        for id in 0..workers {
+        for (id, worker) in pool.iter_mut().enumerate() {
             for _ in 0..IN_FLIGHT {
-                feed(&mut pool[id], id, &mut queue)?;
+                feed(worker, id, &mut queue)?;
             }
         }
         while done < sizes.len() {
             match inbox.recv() {
                 Ok(Event::Line(id, line)) => {
-                    let reply: Reply = serde_json::from_str(&line).map_err(|e| fail(&pool[id], id, format!("sent a line that is not a result ({e}): {line}")))?;
+                    let reply: Reply = serde_json::from_str(&line)
+                        .map_err(|e| fail(&pool[id], id, format!("sent a line that is not a result ({e}): {line}")))?;
                     pool[id].pending.retain(|&(index, _)| index != reply.index);
                     if let Some(message) = reply.error {
                         return Err(Error::Remote { worker: id, n: reply.n, message });
                     }
                     let end = t0.elapsed();
-                    let value = reply.value.ok_or_else(|| fail(&pool[id], id, "sent a result without a value".into()))?;
+                    let value =
+                        reply.value.ok_or_else(|| fail(&pool[id], id, "sent a result without a value".into()))?;
                     let start = end.saturating_sub(Duration::from_secs_f64(reply.seconds.max(0.0)));
-                    let point = Point { n: reply.n, value, evaluations: reply.evaluations.unwrap_or(0), error_estimate: reply.error_estimate };
-                    let slot = results.get_mut(reply.index).ok_or_else(|| fail(&pool[id], id, format!("answered an unknown task {}", reply.index)))?;
+                    let point = Point {
+                        n: reply.n,
+                        value,
+                        evaluations: reply.evaluations.unwrap_or(0),
+                        error_estimate: reply.error_estimate,
+                    };
+                    let slot = results
+                        .get_mut(reply.index)
+                        .ok_or_else(|| fail(&pool[id], id, format!("answered an unknown task {}", reply.index)))?;
                     *slot = Some((point, Task { index: reply.index, n: reply.n, worker: id, start, end }));
                     done += 1;
                     feed(&mut pool[id], id, &mut queue)?;
@@ -199,7 +220,13 @@ fn run(program: Option<&std::path::Path>, f: &dyn Integrand, setup: &Setup, size
                         return Err(died(&mut pool[id], id));
                     }
                 }
-                Err(_) => return Err(Error::Worker { worker: 0, pid: 0, message: "every worker closed its output early".into() }),
+                Err(_) => {
+                    return Err(Error::Worker {
+                        worker: 0,
+                        pid: 0,
+                        message: "every worker closed its output early".into(),
+                    });
+                }
             }
         }
         Ok(())
@@ -332,8 +359,24 @@ fn answer<F: Integrand + ?Sized>(
         let result = setup.check(request.n).and_then(|_| sweep::task(f, setup, request.n));
         let seconds = clock.elapsed().as_secs_f64();
         let reply = match result {
-            Ok(p) => Reply { index: request.index, n: p.n, value: Some(p.value), evaluations: Some(p.evaluations), error_estimate: p.error_estimate, seconds, error: None },
-            Err(e) => Reply { index: request.index, n: request.n, value: None, evaluations: None, error_estimate: None, seconds, error: Some(e.to_string()) },
+            Ok(p) => Reply {
+                index: request.index,
+                n: p.n,
+                value: Some(p.value),
+                evaluations: Some(p.evaluations),
+                error_estimate: p.error_estimate,
+                seconds,
+                error: None,
+            },
+            Err(e) => Reply {
+                index: request.index,
+                n: request.n,
+                value: None,
+                evaluations: None,
+                error_estimate: None,
+                seconds,
+                error: Some(e.to_string()),
+            },
         };
         let text = serde_json::to_string(&reply).expect("replies serialize");
         writeln!(output, "{text}").and_then(|_| output.flush()).map_err(|e| e.to_string())?;
@@ -371,7 +414,12 @@ pub fn count_in_worker(start: u64, times: u64) -> Result<u64> {
         _ => Err(Error::Worker {
             worker: 0,
             pid: 0,
-            message: format!("`parlab count` {} and printed {:?}; stderr: {}", output.status, text.trim(), String::from_utf8_lossy(&output.stderr).trim()),
+            message: format!(
+                "`parlab count` {} and printed {:?}; stderr: {}",
+                output.status,
+                text.trim(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
         }),
     }
 }

@@ -19,7 +19,7 @@
 //! The lecture's sum ignores [a, x_1] and [x_n, b]. Each has expected width
 //! (b − a)/(n + 1), so it misses about (f(a) + f(b))·(b − a)/(n + 1); on top
 //! of that, a right-point sum on a random partition is biased by about
-//! (f(b) − f(a))·(b − a)/(n + 1) (each panel's error is ½h²f′, and E[Σh²] ≈
+//! (f(b) − f(a))·(b − a)/(n + 1) (each panel's error is ½h²f′, and E\[Σh²\] ≈
 //! 2(b − a)²/(n + 1)). For 1/(1+x²) on [0, 1] that is −1.5/(n+1) − 0.5/(n+1)
 //! = −2/(n+1) for `lecture`, and −0.5/(n+1) for `partition` (measured:
 //! −1.99 and −0.500). Averaging many runs shrinks the noise, never the bias.
@@ -65,7 +65,8 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in teaching order.
-    pub const ALL: [Rule; 6] = [Rule::Lecture, Rule::Partition, Rule::MonteCarlo, Rule::Midpoint, Rule::Trapezoid, Rule::Simpson];
+    pub const ALL: [Rule; 6] =
+        [Rule::Lecture, Rule::Partition, Rule::MonteCarlo, Rule::Midpoint, Rule::Trapezoid, Rule::Simpson];
 
     /// The name used on the command line and in tables.
     pub fn name(self) -> &'static str {
@@ -99,7 +100,7 @@ impl Rule {
         match self {
             Rule::Lecture | Rule::Partition => true,
             Rule::MonteCarlo | Rule::Midpoint | Rule::Trapezoid => n >= 1,
-            Rule::Simpson => n >= 2 && n % 2 == 0,
+            Rule::Simpson => n >= 2 && n.is_multiple_of(2),
         }
     }
 
@@ -123,7 +124,10 @@ impl FromStr for Rule {
     fn from_str(name: &str) -> Result<Rule> {
         let wanted = name.trim().to_ascii_lowercase().replace('_', "-");
         let wanted = if wanted == "montecarlo" || wanted == "mc" { "monte-carlo".to_string() } else { wanted };
-        Rule::ALL.into_iter().find(|rule| rule.name() == wanted).ok_or_else(|| Error::UnknownRule { name: name.to_string() })
+        Rule::ALL
+            .into_iter()
+            .find(|rule| rule.name() == wanted)
+            .ok_or_else(|| Error::UnknownRule { name: name.to_string() })
     }
 }
 
@@ -169,7 +173,10 @@ impl FromStr for Sampler {
     type Err = Error;
     fn from_str(name: &str) -> Result<Sampler> {
         let wanted = name.trim().to_ascii_lowercase();
-        Sampler::ALL.into_iter().find(|s| s.name() == wanted).ok_or_else(|| Error::UnknownSampler { name: name.to_string() })
+        Sampler::ALL
+            .into_iter()
+            .find(|s| s.name() == wanted)
+            .ok_or_else(|| Error::UnknownSampler { name: name.to_string() })
     }
 }
 
@@ -283,7 +290,9 @@ impl Setup {
             return Err(Error::TooManyPoints {
                 rule: rule.name(),
                 n,
-                why: format!("the limit is {MAX_POINTS:.0e} points (several minutes of work); split the work or use a better rule"),
+                why: format!(
+                    "the limit is {MAX_POINTS:.0e} points (several minutes of work); split the work or use a better rule"
+                ),
             });
         }
         let sorts = matches!(self.sampler, Sampler::Sort | Sampler::Bucket);
@@ -409,7 +418,7 @@ impl Area {
     fn feed<F: Integrand + ?Sized>(&mut self, f: &F, xs: &[f64]) {
         let mut k = 0;
         // Scalar until the next index is a multiple of 4, with the lecture's skip.
-        while k < xs.len() && (self.next + k as u64) % 4 != 0 {
+        while k < xs.len() && !(self.next + k as u64).is_multiple_of(4) {
             self.scalar(f, xs[k], self.next + k as u64);
             k += 1;
         }
@@ -693,7 +702,10 @@ mod tests {
     fn observed_order(entry: &Entry, rule: Rule, sampler: Sampler, from: u64, seeds: u64) -> f64 {
         let error = |n: u64| -> f64 {
             let setup = Setup::for_entry(entry).with_rule(rule).with_sampler(sampler);
-            let total: f64 = (0..seeds).map(|seed| setup.with_seed(seed).estimate(entry, n).unwrap().value - entry.exact).map(|e| if rule == Rule::MonteCarlo { e * e } else { e }).sum();
+            let total: f64 = (0..seeds)
+                .map(|seed| setup.with_seed(seed).estimate(entry, n).unwrap().value - entry.exact)
+                .map(|e| if rule == Rule::MonteCarlo { e * e } else { e })
+                .sum();
             let mean = total / seeds as f64;
             if rule == Rule::MonteCarlo { mean.sqrt() } else { mean.abs() }
         };
@@ -730,7 +742,8 @@ mod tests {
         // Averaging many seeds removes the noise; what stays is the bias.
         let n = 1000;
         let setup = Setup::for_entry(lecture());
-        let mean: f64 = (0..400).map(|seed| setup.with_seed(seed).estimate(lecture(), n).unwrap().value).sum::<f64>() / 400.0;
+        let mean: f64 =
+            (0..400).map(|seed| setup.with_seed(seed).estimate(lecture(), n).unwrap().value).sum::<f64>() / 400.0;
         let bias_times_n = (mean - lecture().exact) * (n + 1) as f64;
         assert!((bias_times_n + 2.0).abs() < 0.3, "bias × (n+1) = {bias_times_n}");
     }
@@ -742,7 +755,8 @@ mod tests {
         assert_eq!(err, Error::NonFinite { x: 0.0, value: f64::INFINITY });
         let err = setup.with_rule(Rule::Midpoint).estimate(&|x: f64| (x - 0.45).ln(), 10).unwrap_err();
         assert!(matches!(err, Error::NonFinite { x, value } if x == 0.05 && value.is_nan()), "{err}");
-        let err = setup.with_rule(Rule::Partition).estimate(&|x: f64| if x > 0.5 { f64::NAN } else { x }, 100).unwrap_err();
+        let err =
+            setup.with_rule(Rule::Partition).estimate(&|x: f64| if x > 0.5 { f64::NAN } else { x }, 100).unwrap_err();
         assert!(matches!(err, Error::NonFinite { x, .. } if x > 0.5), "{err}");
         let err = setup.with_rule(Rule::Midpoint).estimate(&|_: f64| f64::MAX, 10).unwrap_err();
         assert!(matches!(err, Error::Overflow { .. }), "{err}");
@@ -769,8 +783,10 @@ mod tests {
         assert!(matches!(Setup::new(f64::NEG_INFINITY, 1.0), Err(Error::NonFiniteInterval { .. })));
         for rule in Rule::ALL {
             let n = 64;
-            let forward = Setup::new(0.0, 2.0).unwrap().with_rule(rule).with_seed(5).estimate(&f64::exp, n).unwrap().value;
-            let backward = Setup::new(2.0, 0.0).unwrap().with_rule(rule).with_seed(5).estimate(&f64::exp, n).unwrap().value;
+            let forward =
+                Setup::new(0.0, 2.0).unwrap().with_rule(rule).with_seed(5).estimate(&f64::exp, n).unwrap().value;
+            let backward =
+                Setup::new(2.0, 0.0).unwrap().with_rule(rule).with_seed(5).estimate(&f64::exp, n).unwrap().value;
             assert_eq!(forward, -backward, "{rule}");
         }
     }
@@ -793,6 +809,13 @@ mod tests {
         let se = e.error_estimate.unwrap();
         assert!(se > 0.0 && se < 0.01, "{se}");
         assert!((e.value - lecture().exact).abs() < 4.0 * se);
-        assert!(Setup::for_entry(lecture()).with_rule(Rule::Trapezoid).estimate(lecture(), 10).unwrap().error_estimate.is_none());
+        assert!(
+            Setup::for_entry(lecture())
+                .with_rule(Rule::Trapezoid)
+                .estimate(lecture(), 10)
+                .unwrap()
+                .error_estimate
+                .is_none()
+        );
     }
 }

@@ -33,6 +33,7 @@ pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {
 
 fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {
     let t0 = Instant::now();
-    let results: Vec<_> = sizes.iter().enumerate().map(|(index, &n)| sweep::timed_task(f, setup, index, n, 0, t0)).collect();
+    let results: Vec<_> =
+        sizes.iter().enumerate().map(|(index, &n)| sweep::timed_task(f, setup, index, n, 0, t0)).collect();
     sweep::assemble(setup, Backend::Serial, results, t0.elapsed())
 }

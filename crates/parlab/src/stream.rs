@@ -246,15 +246,20 @@ mod tests {
 
     #[test]
     fn exponentials_match_rand_distr_on_the_fast_path() {
-        use rand_distr::{Distribution, Exp1};
         use rand_core::SeedableRng;
+        use rand_distr::{Distribution, Exp1};
         // Same tables and the same fast path: the draws agree until the first
         // slow-path draw, where we use a squeeze and a portable libm.
         let ours = stream(5, 6);
         let bytes: Vec<u8> = ours.state.iter().flat_map(|w| w.to_le_bytes()).collect();
         let mut reference = rand_xoshiro::Xoshiro256PlusPlus::from_seed(bytes.try_into().unwrap());
         let mut ours = ours;
-        let agree = (0..20).take_while(|_| { let theirs: f64 = Exp1.sample(&mut reference); ours.exp1().to_bits() == theirs.to_bits() }).count();
+        let agree = (0..20)
+            .take_while(|_| {
+                let theirs: f64 = Exp1.sample(&mut reference);
+                ours.exp1().to_bits() == theirs.to_bits()
+            })
+            .count();
         assert!(agree >= 10, "only {agree} draws agree");
     }
 
@@ -285,8 +290,11 @@ mod tests {
         assert!((var - 1.0).abs() < 0.02, "variance {var}");
         for t in [0.5, 1.0, 2.0, 4.0, 8.0] {
             let tail = draws.iter().filter(|&&x| x > t).count() as f64 / draws.len() as f64;
-            let want = (-t as f64).exp();
-            assert!((tail - want).abs() < 4.0 * (want / draws.len() as f64).sqrt() + 1e-5, "P(X > {t}) = {tail}, want {want}");
+            let want = (-t).exp();
+            assert!(
+                (tail - want).abs() < 4.0 * (want / draws.len() as f64).sqrt() + 1e-5,
+                "P(X > {t}) = {tail}, want {want}"
+            );
         }
     }
 

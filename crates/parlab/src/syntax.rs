@@ -75,7 +75,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
             tokens.push(Token::Op(c));
             i += 1;
         } else {
-            return Err(format!("unexpected character `{c}`: use + - * / ^, parentheses, numbers, x, pi, e and functions such as sin(x)"));
+            return Err(format!(
+                "unexpected character `{c}`: use + - * / ^, parentheses, numbers, x, pi, e and functions such as sin(x)"
+            ));
         }
     }
     Ok(tokens)
@@ -104,7 +106,13 @@ impl Parser<'_> {
     fn sum(&mut self) -> Result<String, String> {
         let mut left = self.product()?;
         loop {
-            let op = if self.eat('+') { '+' } else if self.eat('-') { '-' } else { return Ok(left) };
+            let op = if self.eat('+') {
+                '+'
+            } else if self.eat('-') {
+                '-'
+            } else {
+                return Ok(left);
+            };
             let right = self.product()?;
             left = format!("({left}{op}{right})");
         }
@@ -114,7 +122,13 @@ impl Parser<'_> {
     fn product(&mut self) -> Result<String, String> {
         let mut left = self.signed()?;
         loop {
-            let op = if self.eat('*') { '*' } else if self.eat('/') { '/' } else { return Ok(left) };
+            let op = if self.eat('*') {
+                '*'
+            } else if self.eat('/') {
+                '/'
+            } else {
+                return Ok(left);
+            };
             let right = self.signed()?;
             left = format!("({left}{op}{right})");
         }

@@ -46,7 +46,14 @@ impl Timing {
 
 impl fmt::Display for Timing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "median {:.3?} (min {:.3?}, max {:.3?}, {} runs)", self.median(), self.min(), self.max(), self.runs.len())
+        write!(
+            f,
+            "median {:.3?} (min {:.3?}, max {:.3?}, {} runs)",
+            self.median(),
+            self.min(),
+            self.max(),
+            self.runs.len()
+        )
     }
 }
 
@@ -99,7 +106,12 @@ impl Machine {
     pub fn current() -> Machine {
         let cpu_model = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
-            .and_then(|text| text.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|s| s.trim().to_string()))
+            .and_then(|text| {
+                text.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split(':').nth(1))
+                    .map(|s| s.trim().to_string())
+            })
             .unwrap_or_else(|| "unknown".into());
         Machine {
             available_parallelism: crate::parallel::available_threads(),
@@ -113,7 +125,11 @@ impl Machine {
 
 impl fmt::Display for Machine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, {} threads available, {}, {}, {}", self.cpu_model, self.available_parallelism, self.os, self.rustc, self.profile)
+        write!(
+            f,
+            "{}, {} threads available, {}, {}, {}",
+            self.cpu_model, self.available_parallelism, self.os, self.rustc, self.profile
+        )
     }
 }
 

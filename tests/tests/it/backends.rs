@@ -29,12 +29,19 @@ fn every_backend_gives_the_serial_bits_for_every_rule_and_sampler() {
             let setup = Setup::for_entry(lecture()).with_rule(rule).with_sampler(sampler).with_seed(7);
             let sizes: Vec<u64> = sizes.iter().copied().filter(|&n| rule.accepts(n)).collect();
             let reference = serial::sweep(lecture(), &setup, &sizes).unwrap();
-            assert_eq!(reference.points.iter().map(|p| p.n).collect::<Vec<_>>(), sizes, "points come back in the order given");
+            assert_eq!(
+                reference.points.iter().map(|p| p.n).collect::<Vec<_>>(),
+                sizes,
+                "points come back in the order given"
+            );
             for backend in backends() {
                 let got = sweep::run(lecture(), &setup, &sizes, backend).unwrap();
                 assert!(got.same_bits(&reference), "{rule} {sampler} on {backend}");
                 assert_eq!(got.tasks.len(), sizes.len());
-                assert!(got.tasks.iter().all(|t| t.worker < backend.threads() && t.start <= t.end), "{backend} timeline");
+                assert!(
+                    got.tasks.iter().all(|t| t.worker < backend.threads() && t.start <= t.end),
+                    "{backend} timeline"
+                );
             }
         }
     }
@@ -125,7 +132,8 @@ fn a_killed_worker_is_reported() {
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
     let real = parlab_bin().display().to_string();
-    std::fs::write(&script, format!("#!/bin/sh\n\"{real}\" \"$@\" <&0 &\nsleep 0.3\nkill -9 $!\nkill -9 $$\n")).unwrap();
+    std::fs::write(&script, format!("#!/bin/sh\n\"{real}\" \"$@\" <&0 &\nsleep 0.3\nkill -9 $!\nkill -9 $$\n"))
+        .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let setup = Setup::for_entry(lecture()).with_rule(Rule::MonteCarlo);

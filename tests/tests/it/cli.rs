@@ -119,7 +119,9 @@ fn every_backend_gives_the_same_points() {
     assert_eq!(want.len(), 3000);
     assert!(want.iter().enumerate().all(|(i, p)| p.0 == i as u64), "points are in order of n, from 0");
     assert_eq!((want[0].1, want[1].1), (0f64.to_bits(), 0f64.to_bits()), "as in the lecture, n = 0 and 1 give 0");
-    for (backend, threads) in [("rayon", "1"), ("rayon", "2"), ("rayon", "4"), ("chunked", "2"), ("chunked", "3"), ("process", "2")] {
+    for (backend, threads) in
+        [("rayon", "1"), ("rayon", "2"), ("rayon", "4"), ("chunked", "2"), ("chunked", "3"), ("process", "2")]
+    {
         let got = with(&["--backend", backend, "--threads", threads]);
         assert_eq!(got["backend"], backend);
         assert_eq!(got["threads"].as_u64(), Some(threads.parse().unwrap()));
@@ -133,7 +135,11 @@ fn integrate_equals_the_sweeps_point_for_the_same_n() {
     let last = *points(&sweep).last().unwrap();
     let one = json(&["integrate", "--rule", "lecture", "-n", "2999", "--seed", "7", "--json"]);
     assert_eq!(one["n"].as_u64(), Some(2999));
-    assert_eq!(one["value"].as_f64().unwrap().to_bits(), last.1, "the stream is seeded by (seed, n), so n = 2999 is the same estimate");
+    assert_eq!(
+        one["value"].as_f64().unwrap().to_bits(),
+        last.1,
+        "the stream is seeded by (seed, n), so n = 2999 is the same estimate"
+    );
     let other = json(&["integrate", "--rule", "lecture", "-n", "2999", "--seed", "8", "--json"]);
     assert_ne!(other["value"], one["value"], "another seed gives another estimate");
 }
@@ -162,14 +168,35 @@ fn every_rule_reaches_known_integrals_of_unseen_integrands() {
     ];
     for (expr, from, to, exact) in UNSEEN {
         for (rule, n, tolerance) in plan {
-            let got = json(&["integrate", "--fn", expr, "--from", from, "--to", to, "--rule", rule, "-n", n, "--seed", "11", "--json"]);
+            let got = json(&[
+                "integrate",
+                "--fn",
+                expr,
+                "--from",
+                from,
+                "--to",
+                to,
+                "--rule",
+                rule,
+                "-n",
+                n,
+                "--seed",
+                "11",
+                "--json",
+            ]);
             let value = got["value"].as_f64().unwrap();
             let error = (value - exact).abs();
-            assert!(error <= tolerance, "{rule} on {expr} over [{from}, {to}] with n = {n}: {value}, off by {error:.2e} > {tolerance:.0e}");
+            assert!(
+                error <= tolerance,
+                "{rule} on {expr} over [{from}, {to}] with n = {n}: {value}, off by {error:.2e} > {tolerance:.0e}"
+            );
             if rule == "monte-carlo" {
                 let se = got["error_estimate"].as_f64().expect("monte carlo reports its standard error");
                 assert!(se > 0.0 && se < 0.05, "{expr}: standard error {se}");
-                assert!(error <= 5.0 * se, "monte-carlo on {expr}: off by {error:.2e}, more than 5 standard errors ({se:.2e})");
+                assert!(
+                    error <= 5.0 * se,
+                    "monte-carlo on {expr}: off by {error:.2e}, more than 5 standard errors ({se:.2e})"
+                );
             } else {
                 assert!(got["error_estimate"].is_null(), "{rule} has no error estimate");
             }
@@ -182,12 +209,32 @@ fn every_rule_reaches_known_integrals_of_unseen_integrands() {
 #[test]
 fn integrate_json_has_the_documented_fields() {
     let got = json(&["integrate", "--integrand", "gaussian", "--rule", "simpson", "-n", "100", "--json"]);
-    for field in ["value", "n", "rule", "error_estimate", "evaluations", "sampler", "seed", "from", "to", "integrand", "formula", "exact", "error", "seconds", "peak_rss_bytes"] {
+    for field in [
+        "value",
+        "n",
+        "rule",
+        "error_estimate",
+        "evaluations",
+        "sampler",
+        "seed",
+        "from",
+        "to",
+        "integrand",
+        "formula",
+        "exact",
+        "error",
+        "seconds",
+        "peak_rss_bytes",
+    ] {
         assert!(got.get(field).is_some(), "integrate --json lacks `{field}`: {got}");
     }
     assert_eq!(got["rule"], "simpson");
     assert_eq!(got["integrand"], "gaussian");
-    assert_eq!((got["from"].as_f64(), got["to"].as_f64()), (Some(0.0), Some(2.0)), "--integrand defaults to the entry's interval");
+    assert_eq!(
+        (got["from"].as_f64(), got["to"].as_f64()),
+        (Some(0.0), Some(2.0)),
+        "--integrand defaults to the entry's interval"
+    );
     assert_eq!(got["evaluations"].as_u64(), Some(101));
     assert!(got["error_estimate"].is_null());
     let error = got["value"].as_f64().unwrap() - got["exact"].as_f64().unwrap();
@@ -206,8 +253,34 @@ fn integrate_json_has_the_documented_fields() {
 
 #[test]
 fn sweep_json_has_the_documented_fields() {
-    let got = json(&["sweep", "--integrand", "lecture", "--rule", "trapezoid", "--sizes", "10,20,40", "--backend", "chunked", "--threads", "2", "--json"]);
-    for field in ["points", "rule", "backend", "threads", "seed", "tasks", "sampler", "from", "to", "integrand", "exact", "elapsed_seconds"] {
+    let got = json(&[
+        "sweep",
+        "--integrand",
+        "lecture",
+        "--rule",
+        "trapezoid",
+        "--sizes",
+        "10,20,40",
+        "--backend",
+        "chunked",
+        "--threads",
+        "2",
+        "--json",
+    ]);
+    for field in [
+        "points",
+        "rule",
+        "backend",
+        "threads",
+        "seed",
+        "tasks",
+        "sampler",
+        "from",
+        "to",
+        "integrand",
+        "exact",
+        "elapsed_seconds",
+    ] {
         assert!(got.get(field).is_some(), "sweep --json lacks `{field}`: {got}");
     }
     let sizes: Vec<u64> = got["points"].as_array().unwrap().iter().map(|p| p["n"].as_u64().unwrap()).collect();
@@ -225,7 +298,8 @@ fn sweep_json_has_the_documented_fields() {
         assert!(t["start_seconds"].as_f64().unwrap() <= t["end_seconds"].as_f64().unwrap());
     }
     // The trapezoid rule's error shrinks about 4x per doubling of n.
-    let errors: Vec<f64> = got["points"].as_array().unwrap().iter().map(|p| p["error"].as_f64().unwrap().abs()).collect();
+    let errors: Vec<f64> =
+        got["points"].as_array().unwrap().iter().map(|p| p["error"].as_f64().unwrap().abs()).collect();
     for pair in errors.windows(2) {
         let order = parlab::tolerance::order(pair[0], pair[1]);
         assert!((order - 2.0).abs() < 0.1, "trapezoid order {order}");
@@ -245,7 +319,8 @@ fn samples_means_every_size_the_rule_accepts() {
 
 #[test]
 fn csv_has_a_header_and_one_row_per_point() {
-    let out = run(&["sweep", "--integrand", "lecture", "--rule", "monte-carlo", "--sizes", "10,100", "--seed", "3", "--csv"]);
+    let out =
+        run(&["sweep", "--integrand", "lecture", "--rule", "monte-carlo", "--sizes", "10,100", "--seed", "3", "--csv"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -253,13 +328,30 @@ fn csv_has_a_header_and_one_row_per_point() {
     assert_eq!(lines.len(), 3, "{text}");
     let cells: Vec<&str> = lines[2].split(',').collect();
     assert_eq!(cells[0], "100");
-    let json = json(&["sweep", "--integrand", "lecture", "--rule", "monte-carlo", "--sizes", "10,100", "--seed", "3", "--json"]);
-    assert_eq!(cells[1].parse::<f64>().unwrap().to_bits(), json["points"][1]["value"].as_f64().unwrap().to_bits(), "CSV floats read back to the same bits");
+    let json = json(&[
+        "sweep",
+        "--integrand",
+        "lecture",
+        "--rule",
+        "monte-carlo",
+        "--sizes",
+        "10,100",
+        "--seed",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(
+        cells[1].parse::<f64>().unwrap().to_bits(),
+        json["points"][1]["value"].as_f64().unwrap().to_bits(),
+        "CSV floats read back to the same bits"
+    );
 }
 
 #[test]
 fn a_reversed_interval_flips_the_sign() {
-    let value = |from: &str, to: &str| json(&["integrate", "--fn", "exp(x)", "--from", from, "--to", to, "--rule", "simpson", "-n", "10", "--json"])["value"].as_f64().unwrap();
+    let value = |from: &str, to: &str| {
+        json(&["integrate", "--fn", "exp(x)", "--from", from, "--to", to, "--rule", "simpson", "-n", "10", "--json"])["value"].as_f64().unwrap()
+    };
     assert_eq!(value("1", "0"), -value("0", "1"));
     let help = String::from_utf8(run(&["integrate", "--help"]).stdout).unwrap();
     assert!(help.contains("sign") && help.contains("flipped"), "the help says what a reversed interval does");
@@ -273,8 +365,12 @@ fn progress_never_changes_a_result() {
         let plain = json(&[&base[..], &["--progress", "never"]].concat());
         let shown = json(&[&base[..], &["--progress", "always"]].concat());
         assert!(points(&plain) == points(&shown), "{backend}: progress changed the points");
-        let indices: Vec<u64> = shown["tasks"].as_array().unwrap().iter().map(|t| t["index"].as_u64().unwrap()).collect();
-        assert!(indices.iter().enumerate().all(|(i, &j)| i as u64 == j), "{backend}: task indices run 0..len in the chunked path");
+        let indices: Vec<u64> =
+            shown["tasks"].as_array().unwrap().iter().map(|t| t["index"].as_u64().unwrap()).collect();
+        assert!(
+            indices.iter().enumerate().all(|(i, &j)| i as u64 == j),
+            "{backend}: task indices run 0..len in the chunked path"
+        );
     }
 }
 
@@ -305,7 +401,10 @@ fn help_documents_the_json_fields_and_hides_the_worker() {
     let top = help(&["--help"]);
     assert!(top.contains("integrate") && top.contains("sweep") && top.contains("bench") && top.contains("catalogue"));
     let listed = |name: &str| top.lines().any(|l| l.trim_start().starts_with(&format!("{name} ")));
-    assert!(listed("integrate") && !listed("worker") && !listed("count"), "the worker and count subcommands are internal: {top}");
+    assert!(
+        listed("integrate") && !listed("worker") && !listed("count"),
+        "the worker and count subcommands are internal: {top}"
+    );
 }
 
 #[test]
@@ -364,7 +463,26 @@ fn every_kind_of_bad_input_exits_2_with_one_line() {
         (&["integrate", "--fn", ""], "empty"),
         (&["integrate", "--fn", "1/x", "--from", "0", "--to", "1", "--rule", "trapezoid"], "at x = 0"),
         (&["integrate", "--fn", "ln(x)", "--from", "-1", "--to", "1", "--rule", "midpoint", "-n", "4"], "NaN"),
-        (&["sweep", "--fn", "1/x", "--from", "0", "--to", "1", "--rule", "trapezoid", "--sizes", "4", "--backend", "process", "--threads", "2"], "at x = 0"),
+        (
+            &[
+                "sweep",
+                "--fn",
+                "1/x",
+                "--from",
+                "0",
+                "--to",
+                "1",
+                "--rule",
+                "trapezoid",
+                "--sizes",
+                "4",
+                "--backend",
+                "process",
+                "--threads",
+                "2",
+            ],
+            "at x = 0",
+        ),
         (&["integrate", "--to", "2*x"], "uses x"),
         (&["integrate", "--seed", "-1"], "seed"),
         (&["integrate", "--fn", "x", "--integrand", "lecture"], "cannot be used with"),
@@ -419,7 +537,19 @@ fn make_executable(_: &Path) {}
 
 #[test]
 fn bench_times_every_backend_and_names_the_machine() {
-    let out = run(&["bench", "--samples", "200", "--repeats", "1", "--warmup", "0", "--backends", "serial,rayon,chunked,process", "--threads", "2"]);
+    let out = run(&[
+        "bench",
+        "--samples",
+        "200",
+        "--repeats",
+        "1",
+        "--warmup",
+        "0",
+        "--backends",
+        "serial,rayon,chunked,process",
+        "--threads",
+        "2",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.starts_with("machine: "), "{text}");
@@ -428,17 +558,54 @@ fn bench_times_every_backend_and_names_the_machine() {
     }
     // More threads than available is flagged.
     let many = (parlab::parallel::available_threads() * 2).to_string();
-    let out = run(&["bench", "--samples", "50", "--repeats", "1", "--warmup", "0", "--backends", "rayon", "--threads", &many, "--markdown"]);
+    let out = run(&[
+        "bench",
+        "--samples",
+        "50",
+        "--repeats",
+        "1",
+        "--warmup",
+        "0",
+        "--backends",
+        "rayon",
+        "--threads",
+        &many,
+        "--markdown",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && text.contains("warning:") && text.contains("| rayon |"), "{text}");
-    let got = json(&["bench", "--samples", "50", "--repeats", "2", "--warmup", "0", "--backends", "rayon", "--threads", "1,2", "--json"]);
+    let got = json(&[
+        "bench",
+        "--samples",
+        "50",
+        "--repeats",
+        "2",
+        "--warmup",
+        "0",
+        "--backends",
+        "rayon",
+        "--threads",
+        "1,2",
+        "--json",
+    ]);
     assert_eq!(got["backends"][0]["scaling"]["rows"].as_array().unwrap().len(), 2);
     assert!(got["machine"]["available_parallelism"].as_u64().is_some());
 }
 
 #[test]
 fn bench_per_sample_compares_with_drawing_alone() {
-    let got = json(&["bench", "--per-sample", "--points", "20000", "--repeats", "1", "--warmup", "0", "--no-memory", "--json"]);
+    let got = json(&[
+        "bench",
+        "--per-sample",
+        "--points",
+        "20000",
+        "--repeats",
+        "1",
+        "--warmup",
+        "0",
+        "--no-memory",
+        "--json",
+    ]);
     let rows = got["per_sample"].as_array().unwrap();
     let samplers: Vec<&str> = rows.iter().map(|r| r["sampler"].as_str().unwrap()).collect();
     assert_eq!(samplers, ["spacings", "bucket", "sort"]);
@@ -453,20 +620,42 @@ fn bench_per_sample_compares_with_drawing_alone() {
 #[test]
 fn bench_against_the_lecture_runs_its_python() {
     let python = parlab_tests::workspace().join("target/lab/venv/bin/python");
-    let has_numpy = Command::new(&python).args(["-c", "import numpy"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    let has_numpy =
+        Command::new(&python).args(["-c", "import numpy"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
     if !has_numpy {
         eprintln!("skipped: no python with numpy at {} (run `cargo lab setup`)", python.display());
         return;
     }
     let got = json(&[
-        "bench", "--against-lecture", "--samples", "40", "--repeats", "1", "--warmup", "0", "--points", "1000", "--no-memory", "--json", "--python",
+        "bench",
+        "--against-lecture",
+        "--samples",
+        "40",
+        "--repeats",
+        "1",
+        "--warmup",
+        "0",
+        "--points",
+        "1000",
+        "--no-memory",
+        "--json",
+        "--python",
         python.to_str().unwrap(),
     ]);
     let sweeps = &got["sweeps"];
     assert!(sweeps["python"]["numpy"].as_str().is_some());
     let rows = sweeps["rows"].as_array().unwrap();
     let row = |key: &str| rows.iter().find(|r| r["key"] == key).unwrap_or_else(|| panic!("no row {key}"));
-    for key in ["numpy_serial", "numpy_pool", "parlab_serial", "parlab_rayon_2", "parlab_sort", "parlab_bucket", "command_serial", "command_rayon_2"] {
+    for key in [
+        "numpy_serial",
+        "numpy_pool",
+        "parlab_serial",
+        "parlab_rayon_2",
+        "parlab_sort",
+        "parlab_bucket",
+        "command_serial",
+        "command_rayon_2",
+    ] {
         assert!(row(key)["median_seconds"].as_f64().unwrap() > 0.0, "{key}");
     }
     // Both sides did the lecture's work: their estimates for n = 39 are near π/4.

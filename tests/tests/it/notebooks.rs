@@ -49,7 +49,10 @@ fn notebooks_are_committed_without_outputs_on_the_rust_kernel() {
 
 #[test]
 fn first_code_cell_holds_only_colon_lines() {
-    each_notebook(notebook::first_cell_problems, "move code out of the first cell: it holds only `:dep` and `:` settings");
+    each_notebook(
+        notebook::first_cell_problems,
+        "move code out of the first cell: it holds only `:dep` and `:` settings",
+    );
 }
 
 #[test]
@@ -67,7 +70,11 @@ fn first_cells_keep_one_large_build_cache() {
         sizes.extend(notebook::read(&path).ok().and_then(|nb| notebook::cache_mib(&nb)).map(|mib| (mib, path)));
     }
     let first = sizes.first().map(|(mib, _)| *mib);
-    let odd: Vec<String> = sizes.iter().filter(|(mib, _)| Some(*mib) != first).map(|(mib, path)| format!("{} sets :cache {mib}", path.display())).collect();
+    let odd: Vec<String> = sizes
+        .iter()
+        .filter(|(mib, _)| Some(*mib) != first)
+        .map(|(mib, path)| format!("{} sets :cache {mib}", path.display()))
+        .collect();
     assert!(odd.is_empty(), "notebooks disagree on `:cache` (the first one sets {first:?}): {}", odd.join(", "));
 }
 
@@ -94,14 +101,21 @@ fn student_versions_hold_no_solution_markers() {
         for (index, cell) in student["cells"].as_array().into_iter().flatten().enumerate() {
             let source = notebook::source(cell);
             assert!(
-                !source.contains(exercise::STUDENT_MARK) && !source.lines().any(|l| l.trim_end().ends_with(exercise::SOLUTION_MARK)),
+                !source.contains(exercise::STUDENT_MARK)
+                    && !source.lines().any(|l| l.trim_end().ends_with(exercise::SOLUTION_MARK)),
                 "{}, cell {}: a solution marker is left in the student version",
                 pair.student.display(),
                 index + 1
             );
-            assert!(!notebook::tags(cell).contains(&exercise::SOLUTION_TAG), "{}, cell {}: a `solution` cell is left", pair.student.display(), index + 1);
+            assert!(
+                !notebook::tags(cell).contains(&exercise::SOLUTION_TAG),
+                "{}, cell {}: a `solution` cell is left",
+                pair.student.display(),
+                index + 1
+            );
         }
-        let checks = student["cells"].as_array().into_iter().flatten().filter(|c| notebook::tags(c).contains(&"check")).count();
+        let checks =
+            student["cells"].as_array().into_iter().flatten().filter(|c| notebook::tags(c).contains(&"check")).count();
         assert!(checks > 0, "{} has no cell tagged `check`", pair.student.display());
     }
 }

@@ -10,7 +10,20 @@ fn features(package: &str) -> BTreeSet<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(workspace())
-        .args(["tree", "--offline", "-p", package, "-e", "normal,build", "-e", "features", "--prefix", "none", "--target", "x86_64-unknown-linux-gnu"])
+        .args([
+            "tree",
+            "--offline",
+            "-p",
+            package,
+            "-e",
+            "normal,build",
+            "-e",
+            "features",
+            "--prefix",
+            "none",
+            "--target",
+            "x86_64-unknown-linux-gnu",
+        ])
         .output()
         .expect("cargo tree runs");
     assert!(out.status.success(), "cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -29,6 +42,10 @@ fn parlab_alone_builds_shared_crates_as_parlab_viz_does() {
     let alone = features("parlab");
     let with_viz = features("parlab-viz");
     let shared: BTreeSet<&str> = alone.iter().filter_map(|l| l.split(' ').next()).collect();
-    let differ: Vec<&String> = with_viz.iter().filter(|l| shared.contains(l.split(' ').next().unwrap()) && !alone.contains(*l)).collect();
-    assert!(differ.is_empty(), "parlab-viz turns on features parlab alone does not: {differ:?}; add them to crates/parlab/Cargo.toml");
+    let differ: Vec<&String> =
+        with_viz.iter().filter(|l| shared.contains(l.split(' ').next().unwrap()) && !alone.contains(*l)).collect();
+    assert!(
+        differ.is_empty(),
+        "parlab-viz turns on features parlab alone does not: {differ:?}; add them to crates/parlab/Cargo.toml"
+    );
 }
