@@ -6,7 +6,7 @@ use std::path::PathBuf;
 ///
 /// Building tables and drawing charts does not fail: bad numbers (NaN,
 /// zeros on a log axis) are skipped or shown as such. Only the file system
-/// and polars itself can refuse.
+/// can refuse.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,9 +19,6 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// polars refused an operation on a frame (for example columns of unequal length).
-    #[error("polars: {0}")]
-    Polars(#[from] polars::error::PolarsError),
 }
 
 /// A `Result` with this crate's [`Error`].

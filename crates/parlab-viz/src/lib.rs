@@ -1,4 +1,4 @@
-//! parlab-viz: tables (polars) and charts (plotters) of parlab results, shown
+//! parlab-viz: tables and charts (plotters) of parlab results, shown
 //! inline in evcxr notebooks and written as CSV and SVG files.
 //!
 //! # Map: which notebook uses which item
@@ -17,14 +17,13 @@
 //!
 //! # Why plain functions
 //!
-//! polars and plotters are generic; a notebook cell that uses their generics
-//! itself (polars' `df!`, a plotters `ChartBuilder`) compiles them into the
-//! cell, which takes 10 s or more each time. Calling a function of this
-//! crate, compiled once, takes about a second. Hence [`table`] and
-//! [`line_chart`] for ad-hoc numbers.
+//! plotters is generic; a notebook cell that uses its generics itself (a
+//! plotters `ChartBuilder`) compiles them into the cell, which takes 10 s or
+//! more each time. Calling a function of this crate, compiled once, takes
+//! well under a second. Hence [`table`] and [`line_chart`] for ad-hoc numbers.
 //!
-//! polars and plotters are re-exported, so a notebook that does need them
-//! uses this crate's copy rather than compiling a second one.
+//! plotters is re-exported, so a notebook that does need it uses this crate's
+//! copy rather than compiling a second one.
 //!
 //! # Examples
 //!
@@ -57,8 +56,8 @@ pub use convergence::{REFERENCE_SLOPES, error_chart, estimate_chart, work_precis
 pub use error::{Error, Result};
 pub use scaling::{efficiency_chart, speedup_chart};
 pub use table::{
-    HTML_MAX_ROWS, Table, format_number, scaling_table, sweep_table, table, tasks_table, text_table, timings_table,
-    workers_table,
+    Cell, HTML_MAX_ROWS, Table, format_number, scaling_table, sweep_table, table, tasks_table, text_table,
+    timings_table, workers_table,
 };
 pub use timeline::timeline_chart;
 
@@ -66,8 +65,6 @@ pub use timeline::timeline_chart;
 pub use parlab;
 /// plotters, re-exported: use this copy rather than a second `:dep`.
 pub use plotters;
-/// polars, re-exported: use this copy rather than a second `:dep`.
-pub use polars;
 
 #[cfg(test)]
 mod tests;

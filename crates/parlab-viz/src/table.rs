@@ -1,9 +1,13 @@
-//! Tables: polars DataFrames of sweep and timing results, shown as HTML in a
-//! notebook and written as CSV.
+//! Tables of sweep and timing results, shown as HTML in a notebook and
+//! written as CSV.
 //!
-//! Every builder here is a plain function, so a notebook cell that calls one
-//! compiles in about a second; building a frame in the cell with polars'
-//! `df!` macro would instantiate polars' generics there, which takes 13 s.
+//! A [`Table`] is a few named columns of numbers, text or yes/no values, and
+//! nothing more: our own small type rather than a data-frame library, because
+//! every notebook kernel compiles against what `parlab-viz` depends on, and a
+//! data-frame library (polars) made each kernel load about 110 more crates: 4 s
+//! more for a notebook's first cell, and 0.3 s more for every cell after it.
+//! Every builder here is a plain function, so a cell that calls one compiles
+//! in well under a second.
 
 use std::fmt::{self, Write as _};
 use std::path::Path;
@@ -12,54 +16,143 @@ use std::time::Duration;
 use parlab::scaling::Scaling;
 use parlab::sweep::Sweep;
 use parlab::timing::Timing;
-use polars::prelude::{AnyValue, Column, DataFrame};
 
 use crate::error::{Result, write_file};
 
 /// Rows shown in HTML before the middle is elided (the CSV keeps every row).
 pub const HTML_MAX_ROWS: usize = 40;
 
-/// A table of results: a polars [`DataFrame`] that knows how to show itself.
+/// One cell of a [`Table`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// No value here (a rule with no error estimate, a padded short column).
+    Empty,
+    /// A whole number: a size, a count, a thread number.
+    Count(u64),
+    /// A measured or computed number.
+    Number(f64),
+    /// A word or a label.
+    Text(String),
+    /// Yes or no.
+    Flag(bool),
+}
+
+impl Cell {
+    /// The cell as a number, where it is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Cell::Count(n) => Some(*n as f64),
+            Cell::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// For people: numbers to six significant digits, yes/no for flags.
+    fn shown(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Number(x) => format_number(*x),
+            Cell::Text(t) => t.clone(),
+            Cell::Flag(b) => (if *b { "yes" } else { "no" }).to_string(),
+        }
+    }
+
+    /// For CSV: numbers at full precision (they read back to the same bits).
+    fn csv(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Number(x) => csv_float(*x),
+            Cell::Text(t) => csv_field(t),
+            Cell::Flag(b) => b.to_string(),
+        }
+    }
+}
+
+impl From<u64> for Cell {
+    fn from(n: u64) -> Cell {
+        Cell::Count(n)
+    }
+}
+impl From<f64> for Cell {
+    fn from(x: f64) -> Cell {
+        Cell::Number(x)
+    }
+}
+impl From<bool> for Cell {
+    fn from(b: bool) -> Cell {
+        Cell::Flag(b)
+    }
+}
+impl From<String> for Cell {
+    fn from(t: String) -> Cell {
+        Cell::Text(t)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(value: Option<T>) -> Cell {
+        value.map_or(Cell::Empty, Into::into)
+    }
+}
+
+/// A table of results: named columns of equal length that know how to show themselves.
 ///
 /// In a notebook, a `Table` as a cell's last expression shows as an HTML
-/// table (with polars' plain-text table as the fallback).
+/// table (with an aligned plain-text table as the fallback).
 ///
 /// # Examples
 ///
 /// ```
 /// let t = parlab_viz::table(&[("n", vec![1.0, 2.0]), ("value", vec![0.5, 0.25])]);
-/// assert_eq!(t.df().shape(), (2, 2));
+/// assert_eq!((t.height(), t.width()), (2, 2));
 /// assert!(t.to_html().contains(">0.25</td>"));
+/// assert_eq!(t.numbers("value"), [Some(0.5), Some(0.25)]);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Table {
-    df: DataFrame,
+    columns: Vec<(String, Vec<Cell>)>,
+    height: usize,
 }
 
 impl Table {
-    /// Wraps a frame.
-    pub fn new(df: DataFrame) -> Table {
-        Table { df }
-    }
-
-    /// The frame, borrowed.
-    pub fn df(&self) -> &DataFrame {
-        &self.df
-    }
-
-    /// The frame, moved out.
-    pub fn into_df(self) -> DataFrame {
-        self.df
+    /// A table from named columns; shorter columns are padded with empty cells.
+    pub fn new(columns: Vec<(String, Vec<Cell>)>) -> Table {
+        let height = columns.iter().map(|(_, cells)| cells.len()).max().unwrap_or(0);
+        let columns = columns
+            .into_iter()
+            .map(|(name, mut cells)| {
+                cells.resize(height, Cell::Empty);
+                (name, cells)
+            })
+            .collect();
+        Table { columns, height }
     }
 
     /// The column names, in order.
     pub fn columns(&self) -> Vec<String> {
-        self.df.columns().iter().map(|c| c.name().to_string()).collect()
+        self.columns.iter().map(|(name, _)| name.clone()).collect()
+    }
+
+    /// The cells of the column called `name`, if there is one.
+    pub fn column(&self, name: &str) -> Option<&[Cell]> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, cells)| cells.as_slice())
+    }
+
+    /// The column called `name` as numbers (`None` for empty or non-numeric
+    /// cells); empty if there is no such column.
+    pub fn numbers(&self, name: &str) -> Vec<Option<f64>> {
+        self.column(name).map(|cells| cells.iter().map(Cell::as_f64).collect()).unwrap_or_default()
     }
 
     /// The number of rows.
     pub fn height(&self) -> usize {
-        self.df.height()
+        self.height
+    }
+
+    /// The number of columns.
+    pub fn width(&self) -> usize {
+        self.columns.len()
     }
 
     /// The table as an HTML `<table>`, numbers to six significant digits.
@@ -67,15 +160,14 @@ impl Table {
     /// Tables longer than [`HTML_MAX_ROWS`] show their first and last rows
     /// with a marker row between.
     pub fn to_html(&self) -> String {
-        let df = &self.df;
-        let (height, width) = df.shape();
+        let (height, width) = (self.height, self.width());
         let mut html = String::with_capacity(64 * (height.min(HTML_MAX_ROWS) + 2) * (width + 1));
         html.push_str(
             r#"<table class="parlab-table" style="border-collapse:collapse;font-variant-numeric:tabular-nums">"#,
         );
         html.push_str("<thead><tr>");
-        for column in df.columns() {
-            let _ = write!(html, r#"<th style="text-align:right;padding:2px 8px">{}</th>"#, escape(column.name()));
+        for (name, _) in &self.columns {
+            let _ = write!(html, r#"<th style="text-align:right;padding:2px 8px">{}</th>"#, escape(name));
         }
         html.push_str("</tr></thead><tbody>");
         let shown: Vec<Option<usize>> = if height <= HTML_MAX_ROWS {
@@ -88,9 +180,8 @@ impl Table {
             html.push_str("<tr>");
             match row {
                 Some(i) => {
-                    for column in df.columns() {
-                        let cell = column.get(i).map(|v| html_cell(&v)).unwrap_or_default();
-                        let _ = write!(html, "<td>{}</td>", escape(&cell));
+                    for (_, cells) in &self.columns {
+                        let _ = write!(html, "<td>{}</td>", escape(&cells[i].shown()));
                     }
                 }
                 None => {
@@ -114,14 +205,12 @@ impl Table {
     /// The table as CSV text: a header row, then every row, numbers at full
     /// precision (they read back to the same bits), missing values empty.
     pub fn to_csv_string(&self) -> String {
-        let df = &self.df;
         let mut csv = String::new();
-        let names: Vec<String> = df.columns().iter().map(|c| csv_field(c.name())).collect();
+        let names: Vec<String> = self.columns.iter().map(|(name, _)| csv_field(name)).collect();
         csv.push_str(&names.join(","));
         csv.push('\n');
-        for i in 0..df.height() {
-            let cells: Vec<String> =
-                df.columns().iter().map(|c| c.get(i).map(|v| csv_cell(&v)).unwrap_or_default()).collect();
+        for i in 0..self.height {
+            let cells: Vec<String> = self.columns.iter().map(|(_, cells)| cells[i].csv()).collect();
             csv.push_str(&cells.join(","));
             csv.push('\n');
         }
@@ -147,23 +236,33 @@ impl Table {
     /// What [`Table::evcxr_display`] prints: the evcxr content blocks.
     pub fn evcxr_output(&self) -> String {
         format!(
-            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT\n",
-            self.df,
+            "EVCXR_BEGIN_CONTENT text/plain\n{self}\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT\n",
             self.to_html()
         )
     }
 }
 
-impl From<DataFrame> for Table {
-    fn from(df: DataFrame) -> Table {
-        Table::new(df)
-    }
-}
-
-/// Plain text, as polars prints a frame.
+/// Plain text: the columns right-aligned under their names, every row, and
+/// the table's size below.
 impl fmt::Display for Table {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.df, f)
+        let shown: Vec<Vec<String>> =
+            self.columns.iter().map(|(_, cells)| cells.iter().map(Cell::shown).collect()).collect();
+        let widths: Vec<usize> = self
+            .columns
+            .iter()
+            .zip(&shown)
+            .map(|((name, _), cells)| cells.iter().chain([name]).map(|c| c.chars().count()).max().unwrap_or(0))
+            .collect();
+        let line = |f: &mut fmt::Formatter<'_>, cells: Vec<&str>| -> fmt::Result {
+            let parts: Vec<String> = cells.iter().zip(&widths).map(|(c, &w)| format!("{c:>w$}")).collect();
+            writeln!(f, "{}", parts.join("  ").trim_end())
+        };
+        line(f, self.columns.iter().map(|(name, _)| name.as_str()).collect())?;
+        for i in 0..self.height {
+            line(f, shown.iter().map(|cells| cells[i].as_str()).collect())?;
+        }
+        write!(f, "({} rows × {} columns)", self.height, self.width())
     }
 }
 
@@ -197,29 +296,6 @@ fn trim_zeros(text: &str) -> String {
     if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text.to_string() }
 }
 
-fn html_cell(value: &AnyValue<'_>) -> String {
-    match value {
-        AnyValue::Null => String::new(),
-        AnyValue::Float64(x) => format_number(*x),
-        AnyValue::Float32(x) => format_number(f64::from(*x)),
-        AnyValue::String(s) => (*s).to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Boolean(b) => (if *b { "yes" } else { "no" }).to_string(),
-        other => other.to_string(),
-    }
-}
-
-fn csv_cell(value: &AnyValue<'_>) -> String {
-    match value {
-        AnyValue::Null => String::new(),
-        AnyValue::Float64(x) => csv_float(*x),
-        AnyValue::Float32(x) => csv_float(f64::from(*x)),
-        AnyValue::String(s) => csv_field(s),
-        AnyValue::StringOwned(s) => csv_field(s),
-        other => csv_field(&other.to_string()),
-    }
-}
-
 /// Shortest text that reads back to the same bits; exponent form for very
 /// small or large magnitudes (Rust's plain `{}` would print 1e-20 with 20 zeros).
 fn csv_float(x: f64) -> String {
@@ -239,13 +315,8 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-fn frame(columns: Vec<Column>) -> Table {
-    // Every builder below makes columns of one length, so this cannot fail.
-    Table::new(DataFrame::new_infer_height(columns).expect("columns of equal length"))
-}
-
-fn col(name: &str, values: Vec<f64>) -> Column {
-    Column::new(name.into(), values)
+fn column<T: Into<Cell>>(name: &str, values: impl IntoIterator<Item = T>) -> (String, Vec<Cell>) {
+    (name.to_string(), values.into_iter().map(Into::into).collect())
 }
 
 /// One row per point of a sweep: `n`, `value`, then `error` (value − exact)
@@ -264,33 +335,27 @@ fn col(name: &str, values: Vec<f64>) -> Column {
 /// ```
 pub fn sweep_table(sweep: &Sweep, exact: Option<f64>) -> Table {
     let points = &sweep.points;
-    let mut columns = vec![
-        Column::new("n".into(), points.iter().map(|p| p.n).collect::<Vec<u64>>()),
-        col("value", points.iter().map(|p| p.value).collect::<Vec<f64>>()),
-    ];
+    let mut columns = vec![column("n", points.iter().map(|p| p.n)), column("value", points.iter().map(|p| p.value))];
     if let Some(exact) = exact {
-        columns.push(col("error", points.iter().map(|p| p.value - exact).collect::<Vec<f64>>()));
-        columns.push(col("|error|", points.iter().map(|p| (p.value - exact).abs()).collect::<Vec<f64>>()));
+        columns.push(column("error", points.iter().map(|p| p.value - exact)));
+        columns.push(column("|error|", points.iter().map(|p| (p.value - exact).abs())));
     }
-    columns.push(Column::new(
-        "error_estimate".into(),
-        points.iter().map(|p| p.error_estimate).collect::<Vec<Option<f64>>>(),
-    ));
-    columns.push(Column::new("evaluations".into(), points.iter().map(|p| p.evaluations).collect::<Vec<u64>>()));
-    frame(columns)
+    columns.push(column("error_estimate", points.iter().map(|p| p.error_estimate)));
+    columns.push(column("evaluations", points.iter().map(|p| p.evaluations)));
+    Table::new(columns)
 }
 
 /// One row per task of a sweep: `index`, `n`, `worker`, `start_ms`, `end_ms`
 /// and `ms` (its duration), times from the start of the sweep.
 pub fn tasks_table(sweep: &Sweep) -> Table {
     let tasks = &sweep.tasks;
-    frame(vec![
-        Column::new("index".into(), tasks.iter().map(|t| t.index as u64).collect::<Vec<u64>>()),
-        Column::new("n".into(), tasks.iter().map(|t| t.n).collect::<Vec<u64>>()),
-        Column::new("worker".into(), tasks.iter().map(|t| t.worker as u64).collect::<Vec<u64>>()),
-        col("start_ms", tasks.iter().map(|t| ms(t.start)).collect::<Vec<f64>>()),
-        col("end_ms", tasks.iter().map(|t| ms(t.end)).collect::<Vec<f64>>()),
-        col("ms", tasks.iter().map(|t| ms(t.end.saturating_sub(t.start))).collect::<Vec<f64>>()),
+    Table::new(vec![
+        column("index", tasks.iter().map(|t| t.index as u64)),
+        column("n", tasks.iter().map(|t| t.n)),
+        column("worker", tasks.iter().map(|t| t.worker as u64)),
+        column("start_ms", tasks.iter().map(|t| ms(t.start))),
+        column("end_ms", tasks.iter().map(|t| ms(t.end))),
+        column("ms", tasks.iter().map(|t| ms(t.end.saturating_sub(t.start)))),
     ])
 }
 
@@ -315,12 +380,12 @@ pub fn workers_table(sweep: &Sweep) -> Table {
     }
     let total: f64 = busy.iter().sum();
     let elapsed = ms(sweep.elapsed);
-    frame(vec![
-        Column::new("worker".into(), (0..workers as u64).collect::<Vec<u64>>()),
-        Column::new("tasks".into(), tasks),
-        col("busy_ms", busy.clone()),
-        col("share", busy.iter().map(|b| if total > 0.0 { b / total } else { 0.0 }).collect()),
-        col("idle_ms", busy.iter().map(|b| (elapsed - b).max(0.0)).collect()),
+    Table::new(vec![
+        column("worker", 0..workers as u64),
+        column("tasks", tasks),
+        column("busy_ms", busy.iter().copied()),
+        column("share", busy.iter().map(|b| if total > 0.0 { b / total } else { 0.0 })),
+        column("idle_ms", busy.iter().map(|b| (elapsed - b).max(0.0))),
     ])
 }
 
@@ -329,29 +394,29 @@ pub fn workers_table(sweep: &Sweep) -> Table {
 /// and `oversubscribed`.
 pub fn scaling_table(scaling: &Scaling) -> Table {
     let rows = &scaling.rows;
-    frame(vec![
-        Column::new("threads".into(), rows.iter().map(|r| r.threads as u64).collect::<Vec<u64>>()),
-        col("median_ms", rows.iter().map(|r| ms(r.timing.median())).collect::<Vec<f64>>()),
-        col("min_ms", rows.iter().map(|r| ms(r.timing.min())).collect::<Vec<f64>>()),
-        col("max_ms", rows.iter().map(|r| ms(r.timing.max())).collect::<Vec<f64>>()),
-        col("spread", rows.iter().map(|r| r.timing.spread()).collect::<Vec<f64>>()),
-        col("speedup", rows.iter().map(|r| r.speedup).collect::<Vec<f64>>()),
-        col("efficiency", rows.iter().map(|r| r.efficiency).collect::<Vec<f64>>()),
-        Column::new("karp_flatt".into(), rows.iter().map(|r| r.karp_flatt).collect::<Vec<Option<f64>>>()),
-        Column::new("oversubscribed".into(), rows.iter().map(|r| r.oversubscribed).collect::<Vec<bool>>()),
+    Table::new(vec![
+        column("threads", rows.iter().map(|r| r.threads as u64)),
+        column("median_ms", rows.iter().map(|r| ms(r.timing.median()))),
+        column("min_ms", rows.iter().map(|r| ms(r.timing.min()))),
+        column("max_ms", rows.iter().map(|r| ms(r.timing.max()))),
+        column("spread", rows.iter().map(|r| r.timing.spread())),
+        column("speedup", rows.iter().map(|r| r.speedup)),
+        column("efficiency", rows.iter().map(|r| r.efficiency)),
+        column("karp_flatt", rows.iter().map(|r| r.karp_flatt)),
+        column("oversubscribed", rows.iter().map(|r| r.oversubscribed)),
     ])
 }
 
 /// One row per labelled timing: `label`, `median_ms`, `min_ms`, `max_ms`,
 /// `spread` and `runs`.
 pub fn timings_table(rows: &[(&str, &Timing)]) -> Table {
-    frame(vec![
-        Column::new("label".into(), rows.iter().map(|(l, _)| l.to_string()).collect::<Vec<String>>()),
-        col("median_ms", rows.iter().map(|(_, t)| ms(t.median())).collect::<Vec<f64>>()),
-        col("min_ms", rows.iter().map(|(_, t)| ms(t.min())).collect::<Vec<f64>>()),
-        col("max_ms", rows.iter().map(|(_, t)| ms(t.max())).collect::<Vec<f64>>()),
-        col("spread", rows.iter().map(|(_, t)| t.spread()).collect::<Vec<f64>>()),
-        Column::new("runs".into(), rows.iter().map(|(_, t)| t.runs.len() as u64).collect::<Vec<u64>>()),
+    Table::new(vec![
+        column("label", rows.iter().map(|(l, _)| l.to_string())),
+        column("median_ms", rows.iter().map(|(_, t)| ms(t.median()))),
+        column("min_ms", rows.iter().map(|(_, t)| ms(t.min()))),
+        column("max_ms", rows.iter().map(|(_, t)| ms(t.max()))),
+        column("spread", rows.iter().map(|(_, t)| t.spread())),
+        column("runs", rows.iter().map(|(_, t)| t.runs.len() as u64)),
     ])
 }
 
@@ -366,28 +431,10 @@ pub fn timings_table(rows: &[(&str, &Timing)]) -> Table {
 /// assert!(t.to_csv_string().ends_with("4,\n"));
 /// ```
 pub fn table(columns: &[(&str, Vec<f64>)]) -> Table {
-    let height = columns.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-    frame(
-        columns
-            .iter()
-            .map(|(name, values)| {
-                let padded: Vec<Option<f64>> = (0..height).map(|i| values.get(i).copied()).collect();
-                Column::new((*name).into(), padded)
-            })
-            .collect(),
-    )
+    Table::new(columns.iter().map(|(name, values)| column(name, values.iter().copied())).collect())
 }
 
 /// A text table from named columns; a shorter column is padded with empty cells.
 pub fn text_table(columns: &[(&str, Vec<String>)]) -> Table {
-    let height = columns.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-    frame(
-        columns
-            .iter()
-            .map(|(name, values)| {
-                let padded: Vec<Option<&str>> = (0..height).map(|i| values.get(i).map(String::as_str)).collect();
-                Column::new((*name).into(), padded)
-            })
-            .collect(),
-    )
+    Table::new(columns.iter().map(|(name, values)| column(name, values.iter().cloned())).collect())
 }
