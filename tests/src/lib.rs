@@ -37,3 +37,22 @@ pub fn parlab_bin() -> &'static Path {
         bin
     })
 }
+
+/// Builds binary `bin` of `package` with the tests' profile, once per call, and returns its path.
+pub fn build_binary(package: &str, bin: &str) -> PathBuf {
+    let profile_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent()?.parent().map(Path::to_path_buf))
+        .expect("tests run from target/<profile>/deps");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = Command::new(cargo);
+    build.current_dir(workspace()).args(["build", "--quiet", "--package", package, "--bin", bin]);
+    if profile_dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "building {bin} failed");
+    let path = profile_dir.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.is_file(), "no {bin} binary at {}", path.display());
+    path
+}

@@ -46,8 +46,8 @@ from nbclient.util import ensure_async
 
 KERNEL = "rust"
 PREAMBLE = ":preserve_vars_on_panic 0"
-# A command that compiles nothing and changes nothing: it only prints the error format.
-TRAILER = ":efmt"
+# A command that compiles nothing and changes nothing: it prints the kernel's build folder.
+TRAILER = ":last_compile_dir"
 # How many failing cells of a notebook are reported in full.
 FULL_REPORTS = 3
 # How many of one cell's errors are shown.
@@ -56,12 +56,25 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PATH_DEP = re.compile(r'path\s*=\s*"([^"]+)"')
 
 
+# With --jobs > 1, several notebooks run at once: each thread's lines carry its notebook's name.
+_local = threading.local()
+_print_lock = threading.Lock()
+
+
+def _prefixed(args: tuple) -> str:
+    text = " ".join(str(a) for a in args)
+    prefix = getattr(_local, "prefix", "")
+    return "\n".join(prefix + line for line in text.split("\n")) if prefix else text
+
+
 def eprint(*args: object) -> None:
-    print(*args, file=sys.stderr, flush=True)
+    with _print_lock:
+        print(_prefixed(args), file=sys.stderr, flush=True)
 
 
 def say(*args: object) -> None:
-    print(*args, flush=True)
+    with _print_lock:
+        print(_prefixed(args), flush=True)
 
 
 def plain(text: str) -> str:
@@ -294,8 +307,6 @@ def run_one(path: Path, args, root: Path | None, out_dir: Path) -> dict:
             return result
         nb.cells = [nb.cells[first]]
         first = 0
-        if ":cache" not in nb.cells[0].source:
-            eprint(f"  warning: {name}'s first cell has no `:cache` line, so its crates are not kept warm for the student")
 
     # The preamble is a cell of our own, removed again before anything is written.
     # So is the trailer, which collects stderr that arrives after the last cell.
@@ -334,6 +345,11 @@ def run_one(path: Path, args, root: Path | None, out_dir: Path) -> dict:
             report_cell(cell_index - offset, cell, timings[cell_index])
 
     def adopt_late_stderr() -> None:
+        for out in trailer.outputs:
+            text = out.get("text", "") if out.get("output_type") == "stream" else out.get("data", {}).get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            if out.get("name") != "stderr" and text.strip():
+                result["build_dir"] = text.strip().splitlines()[-1].strip()
         late = [o for o in trailer.outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"]
         last = max((i for i in range(len(cells)) if (i + offset) in timings), default=None)
         if late and last is not None:
@@ -362,6 +378,7 @@ def run_one(path: Path, args, root: Path | None, out_dir: Path) -> dict:
     )
 
     say(f"  {name}  ({path})")
+    result["started"] = time.monotonic()
     fatal = None
     with open(log_path, "wb") as kernel_log:
         try:
@@ -379,6 +396,7 @@ def run_one(path: Path, args, root: Path | None, out_dir: Path) -> dict:
             heartbeat.stop()
 
     nb.cells = cells
+    result["ended"] = time.monotonic()
     result["seconds"] = time.monotonic() - started
 
     checks_seen = 0
@@ -477,6 +495,19 @@ def write_outputs(nb, out_dir: Path, name: str) -> None:
         eprint(f"  warning: could not write {name}.html: {type(err).__name__}: {err}")
 
 
+def check_own_build_folders(results: list[dict]) -> None:
+    """Kernels that ran at the same time must each have built in a folder of their own."""
+    for i, a in enumerate(results):
+        for b in results[i + 1:]:
+            overlap = a.get("started", 0) < b.get("ended", 0) and b.get("started", 0) < a.get("ended", 0)
+            if overlap and a.get("build_dir") and a.get("build_dir") == b.get("build_dir"):
+                for r, other in ((a, b), (b, a)):
+                    r["ok"] = False
+                    r["failures"].append({"cell": None, "kind": "shared build folder",
+                                          "text": f"ran at the same time as {other['name']} in the same build folder {r['build_dir']}"})
+                say(f"FAIL {a['name']} and {b['name']} ran at once in one build folder: {a['build_dir']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
@@ -490,6 +521,7 @@ def main() -> int:
     parser.add_argument("--startup-timeout", type=int, default=120)
     parser.add_argument("--heartbeat", type=float, default=30.0, help="seconds between progress lines when not a terminal")
     parser.add_argument("--summary", type=Path, help="write a JSON summary here")
+    parser.add_argument("--jobs", type=int, default=1, help="run this many notebooks at once, each in its own kernel")
     args = parser.parse_args()
 
     missing = [str(p) for p in args.notebooks if not p.is_file()]
@@ -498,7 +530,7 @@ def main() -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
 
-    results = []
+    todo = []
     warmed: dict[str, str] = {}
     for path in args.notebooks:
         if args.warm:
@@ -508,7 +540,22 @@ def main() -> int:
                 say(f"  {display_name(path, args.root)}: same first cell as {warmed[key]}, already warm")
                 continue
             warmed[key] = display_name(path, args.root)
-        results.append(run_one(path, args, args.root, args.out))
+        todo.append(path)
+
+    def run_prefixed(path: Path) -> dict:
+        if args.jobs > 1:
+            _local.prefix = f"[{display_name(path, args.root)}] "
+        return run_one(path, args, args.root, args.out)
+
+    if args.jobs > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        say(f"  {len(todo)} notebooks, {args.jobs} at a time, each in a kernel of its own")
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(run_prefixed, todo))
+        check_own_build_folders(results)
+    else:
+        results = [run_prefixed(path) for path in todo]
 
     if args.summary:
         args.summary.parent.mkdir(parents=True, exist_ok=True)

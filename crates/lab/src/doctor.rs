@@ -30,6 +30,7 @@ pub fn run(lab: &Lab) -> anyhow::Result<ExitCode> {
         Check { what: "Python venv", result: venv(lab) },
         Check { what: "Jupyter packages", result: jupyter(lab) },
         Check { what: "kernel", result: kernel(lab) },
+        Check { what: "kernel build folders", result: build_folders(lab) },
         Check { what: "parlab binary", result: parlab_bin(lab) },
         Check { what: "port", result: port() },
         Check { what: "disk", result: disk(lab) },
@@ -140,12 +141,16 @@ fn kernel(lab: &Lab) -> Result<String, String> {
         .map_err(|_| format!("no kernel at {}: `cargo lab setup` registers it", lab.show(&lab.kernel_json())))?;
     let spec: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("{} is broken ({e}): `cargo lab setup`", lab.show(&lab.kernel_json())))?;
-    let argv0 = spec["argv"][0].as_str().unwrap_or_default();
-    if !Path::new(argv0).is_file() {
-        return Err(format!("the kernel runs {argv0:?}, which is gone: `cargo lab setup`"));
+    let argv: Vec<&str> = spec["argv"].as_array().into_iter().flatten().filter_map(|a| a.as_str()).collect();
+    let launcher = argv.first().copied().unwrap_or_default();
+    if !Path::new(launcher).is_file() || argv.get(1) != Some(&"kernel") {
+        return Err(format!("the kernel starts {launcher:?}, which is not this lab's launcher: `cargo lab setup`"));
     }
-    if lab::evcxr_version(Path::new(argv0)).as_deref() != Some(EVCXR_VERSION) {
-        return Err(format!("the kernel runs {argv0}, which is not evcxr_jupyter {EVCXR_VERSION}: `cargo lab setup`"));
+    let evcxr = argv.iter().position(|a| *a == "--").and_then(|i| argv.get(i + 1)).copied().unwrap_or_default();
+    if lab::evcxr_version(Path::new(evcxr)).as_deref() != Some(EVCXR_VERSION) {
+        return Err(format!(
+            "the kernel runs {evcxr:?}, which is not evcxr_jupyter {EVCXR_VERSION}: `cargo lab setup`"
+        ));
     }
     if spec["env"]["PARLAB_BIN"].as_str() != Some(&*lab.parlab_bin().to_string_lossy()) {
         return Err(
@@ -160,6 +165,15 @@ fn kernel(lab: &Lab) -> Result<String, String> {
         );
     }
     Ok(format!("`{KERNEL_NAME}` in {} (this project only)", lab.show(&lab.kernel_dir())))
+}
+
+fn build_folders(lab: &Lab) -> Result<String, String> {
+    let slots = crate::kernel::Slots::new(&lab.dir);
+    let Some(generation) = slots.template_generation() else {
+        return Err("not warmed: a notebook's first cell would build every crate (minutes): `cargo lab setup`".into());
+    };
+    let ready = (1..=crate::kernel::READY_SLOTS).filter(|i| slots.stale_reason(&format!("slot-{i}")).is_none()).count();
+    Ok(format!("warm (build {generation}); {ready} of {} kernel folders ready", crate::kernel::READY_SLOTS))
 }
 
 fn parlab_bin(lab: &Lab) -> Result<String, String> {

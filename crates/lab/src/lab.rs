@@ -159,13 +159,13 @@ pub fn cargo_bin_dir() -> Option<PathBuf> {
 
 /// Every `evcxr_jupyter` on PATH and in `$CARGO_HOME/bin`, first found first.
 pub fn evcxr_candidates() -> Vec<PathBuf> {
-    let name = format!("evcxr_jupyter{}", std::env::consts::EXE_SUFFIX);
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = cargo_bin_dir().into_iter().chain(std::env::split_paths(&path));
+    let search = std::env::join_paths(dirs).unwrap_or(path);
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut found: Vec<PathBuf> = Vec::new();
-    let dirs =
-        std::env::var_os("PATH").map(|path| std::env::split_paths(&path).collect::<Vec<_>>()).unwrap_or_default();
-    for dir in cargo_bin_dir().into_iter().chain(dirs) {
-        let candidate = dir.join(&name);
-        if candidate.is_file() && !found.iter().any(|seen| same_file(seen, &candidate)) {
+    for candidate in which::which_in_all("evcxr_jupyter", Some(search), cwd).into_iter().flatten() {
+        if !found.iter().any(|seen| same_file(seen, &candidate)) {
             found.push(candidate);
         }
     }

@@ -10,6 +10,7 @@
 //! | `cargo lab doctor` | what is missing or broken, and how to fix it |
 //! | `cargo lab gen` | writes the student versions of the lab notebooks from their solutions |
 //! | `cargo lab test` | setup, `cargo test --workspace`, every notebook, the exercise check |
+//! | `cargo lab bench` | times every notebook cell by cell, as a student feels it (a benchmark, not a test) |
 //!
 //! Everything Jupyter writes stays under `target/lab/`: the user's own kernels
 //! and settings (`~/.local/share/jupyter`, `~/.jupyter`) are never read or touched.
@@ -19,8 +20,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench_cmd;
+mod browser;
 mod doctor;
 mod gen_cmd;
+mod kernel;
 mod lab;
 mod open;
 mod run;
@@ -60,6 +64,11 @@ enum Command {
     Gen,
     /// Set up, then run the workspace tests, every notebook and the exercise check.
     Test(test_cmd::Args),
+    /// Time every notebook cell by cell in fresh kernels, as a student feels it (a benchmark).
+    Bench(bench_cmd::Args),
+    /// Start a Rust kernel in a build folder of its own (Jupyter runs this; see kernel.json).
+    #[command(hide = true)]
+    Kernel(kernel::Args),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +91,10 @@ fn main() -> ExitCode {
 }
 
 fn run_command(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Jupyter starts kernels from the notebook's folder: the launcher is told where the lab is.
+    if let Some(Command::Kernel(args)) = &cli.command {
+        return kernel::run(args);
+    }
     let lab = lab::Lab::locate(cli.verbose)?;
     match cli.command {
         None => {
@@ -94,6 +107,8 @@ fn run_command(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Doctor) => doctor::run(&lab),
         Some(Command::Gen) => gen_cmd::run(&lab),
         Some(Command::Test(args)) => test_cmd::run(&lab, &args),
+        Some(Command::Bench(args)) => bench_cmd::run(&lab, &args),
+        Some(Command::Kernel(_)) => unreachable!("handled above"),
     }
 }
 

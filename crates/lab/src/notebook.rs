@@ -136,19 +136,41 @@ pub fn first_cell_problems(notebook: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The smallest `:cache` size (MiB) a notebook may set.
+/// The crates a notebook's first cell loads, as `name = path` with each path
+/// made absolute from the notebook's folder `dir`.
 ///
-/// `:cache N` turns on evcxr's cache of compiled crates.io dependencies for
-/// one kernel session (it is off in each new session), and after every build
-/// trims the cache on disk, shared by all notebooks, to N MiB, oldest first.
-/// The lab's crates take about 0.5 GiB there, so one notebook with a small N
-/// would throw out what the others need and make their next start cold.
-pub const CACHE_MIN_MIB: u64 = 2048;
+/// Every lab kernel builds in a copy of one warm build folder (`cargo lab setup`
+/// warms it from these lines), so notebooks that load the same crates start in
+/// seconds; one that loaded another set would build its own, for minutes.
+pub fn first_cell_deps(notebook: &Value, dir: &Path) -> Vec<String> {
+    let Some(index) = first_code_cell(notebook) else { return Vec::new() };
+    let mut deps: Vec<String> = source(&notebook["cells"][index])
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix(":dep"))
+        .map(|dep| {
+            let (name, spec) = dep.split_once('=').unwrap_or((dep, ""));
+            let path = spec.split('"').nth(1).map(|p| dir.join(p));
+            let path = path.map(|p| p.canonicalize().unwrap_or(p).display().to_string()).unwrap_or(spec.trim().into());
+            format!("{} = {path}", name.trim())
+        })
+        .collect();
+    deps.sort();
+    deps
+}
 
-/// The size set by a `:cache N` line in the first code cell, in MiB.
-pub fn cache_mib(notebook: &Value) -> Option<u64> {
-    let cell = &notebook["cells"][first_code_cell(notebook)?];
-    source(cell).lines().find_map(|line| line.trim().strip_prefix(":cache")?.trim().parse().ok())
+/// The code cells that turn on evcxr's `:cache`, by number from 1.
+///
+/// The cache swaps the compiler for evcxr's wrapper, so cargo would rebuild
+/// every crate of the kernel's warm build folder, for minutes.
+pub fn cache_cells(notebook: &Value) -> Vec<usize> {
+    notebook["cells"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, cell)| is_code(cell) && source(cell).lines().any(|line| line.trim().starts_with(":cache")))
+        .map(|(index, _)| index + 1)
+        .collect()
 }
 
 /// Removes outputs and execution counts from every code cell, and the
@@ -182,7 +204,7 @@ mod tests {
     fn first_cell_allows_only_colon_lines_and_comments() {
         let good = json!({"cells": [
             {"cell_type": "markdown", "source": "# Scope", "metadata": {}},
-            {"cell_type": "code", "source": ":dep parlab = { path = \"../crates/parlab\" }\n// the cache\n:cache 4000\n", "metadata": {}, "outputs": [], "execution_count": null}
+            {"cell_type": "code", "source": ":dep parlab = { path = \"../crates/parlab\" }\n// the charts\n:dep parlab-viz = { path = \"../crates/parlab-viz\" }\n", "metadata": {}, "outputs": [], "execution_count": null}
         ]});
         assert!(first_cell_problems(&good).is_empty());
         let bad =
@@ -191,11 +213,20 @@ mod tests {
     }
 
     #[test]
-    fn cache_size_comes_from_the_first_cell() {
-        let notebook = json!({"cells": [{"cell_type": "code", "source": ":cache 4096\n:dep parlab = { path = \"../crates/parlab\" }", "metadata": {}}]});
-        assert_eq!(cache_mib(&notebook), Some(4096));
-        let none = json!({"cells": [{"cell_type": "code", "source": ":dep parlab = { path = \"../crates/parlab\" }", "metadata": {}}]});
-        assert_eq!(cache_mib(&none), None);
+    fn deps_are_resolved_from_the_notebook_folder() {
+        let notebook = json!({"cells": [{"cell_type": "code", "source": ":dep parlab = { path = \"../crates/parlab\" }\n:dep b = \"1\"", "metadata": {}}]});
+        let deps = first_cell_deps(&notebook, Path::new("/nowhere/notebooks"));
+        assert_eq!(deps, ["b = \"1\"", "parlab = /nowhere/notebooks/../crates/parlab"]);
+    }
+
+    #[test]
+    fn cache_lines_are_found_in_any_cell() {
+        let notebook = json!({"cells": [
+            {"cell_type": "code", "source": ":dep parlab = \"1\"", "metadata": {}},
+            {"cell_type": "markdown", "source": ":cache 10", "metadata": {}},
+            {"cell_type": "code", "source": "// on\n  :cache 4096", "metadata": {}}
+        ]});
+        assert_eq!(cache_cells(&notebook), [3]);
     }
 
     #[test]

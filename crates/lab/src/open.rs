@@ -4,7 +4,6 @@
 //! one that works; auth is never turned off. A browser opens only when there
 //! is a display to open it on. Ctrl-C stops the server, once.
 
-use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -121,9 +120,7 @@ fn free_port() -> anyhow::Result<u16> {
 /// 32 random bytes from the operating system, as hex.
 fn token() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut random| random.read_exact(&mut bytes))
-        .context("cannot read /dev/urandom for the server's token")?;
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("cannot get random bytes for the server's token: {e}"))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -135,32 +132,17 @@ fn has_display() -> bool {
     ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
 }
 
-#[cfg(unix)]
-fn is_root() -> bool {
-    unsafe extern "C" {
-        fn geteuid() -> u32;
-    }
+/// Whether we run as root, which Jupyter refuses unless told.
+pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { geteuid() == 0 }
+    unsafe { libc::geteuid() == 0 }
 }
 
-#[cfg(not(unix))]
-fn is_root() -> bool {
-    false
-}
-
-#[cfg(unix)]
+/// Ctrl-C reaches JupyterLab too (same process group): ignore it here, so we
+/// wait for JupyterLab to shut down cleanly instead of leaving it behind.
 fn ignore_interrupts() {
-    unsafe extern "C" {
-        fn signal(signum: i32, handler: usize) -> usize;
-    }
-    const SIGINT: i32 = 2;
-    const SIG_IGN: usize = 1;
     // SAFETY: installs the "ignore" disposition, which runs no code of ours.
     unsafe {
-        signal(SIGINT, SIG_IGN);
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
     }
 }
-
-#[cfg(not(unix))]
-fn ignore_interrupts() {}

@@ -143,6 +143,11 @@ pub fn build_parlab(lab: &Lab) -> anyhow::Result<()> {
 
 /// Runs the Python runner on `notebooks` and returns each notebook's outcome.
 pub fn execute(lab: &Lab, notebooks: &[PathBuf], mode: Mode) -> anyhow::Result<Vec<NotebookResult>> {
+    execute_jobs(lab, notebooks, mode, 1)
+}
+
+/// [`execute`], running up to `jobs` notebooks at once, each in a kernel of its own.
+pub fn execute_jobs(lab: &Lab, notebooks: &[PathBuf], mode: Mode, jobs: usize) -> anyhow::Result<Vec<NotebookResult>> {
     let out = match mode {
         Mode::Warm => lab.dir.join("warm"),
         Mode::Pass | Mode::ChecksFail => lab.run_dir(),
@@ -160,13 +165,15 @@ pub fn execute(lab: &Lab, notebooks: &[PathBuf], mode: Mode) -> anyhow::Result<V
     command.arg(lab.runner()).arg("--out").arg(&out).arg("--root").arg(lab.notebooks()).arg("--summary").arg(&summary);
     match mode {
         Mode::Warm => {
-            command.arg("--warm");
+            // The warm-up builds in the template folder, which the kernels' folders copy.
+            command.arg("--warm").env(crate::kernel::SLOT_ENV, "template");
         }
         Mode::ChecksFail => {
             command.arg("--expect-checks-fail");
         }
         Mode::Pass => {}
     }
+    command.arg("--jobs").arg(jobs.max(1).to_string());
     command.args(notebooks).stdin(Stdio::null());
     let status =
         command.status().with_context(|| format!("cannot start {}; run `cargo lab setup`", lab.python().display()))?;

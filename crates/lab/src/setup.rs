@@ -16,6 +16,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use serde_json::json;
 
+use crate::kernel;
 use crate::lab::{self, EVCXR_VERSION, KERNEL_NAME, Lab};
 use crate::run;
 use crate::step::{self, heading, human, note};
@@ -113,10 +114,31 @@ pub fn venv_current(lab: &Lab) -> bool {
     wanted == have && step::succeeds(lab.python_command().args(["-c", "import sys"]))
 }
 
+/// JupyterLab's defaults for the lab (its `overrides.json`, inside the project's venv):
+/// the lab asks no one about news or updates. Students can still change them.
+pub const LAB_OVERRIDES: &str = r#"{
+  "@jupyterlab/apputils-extension:notification": {
+    "fetchNews": "false",
+    "checkForUpdates": false
+  }
+}
+"#;
+
+/// Writes [`LAB_OVERRIDES`] where the venv's JupyterLab reads its defaults.
+fn lab_overrides(lab: &Lab) -> anyhow::Result<()> {
+    let dir = lab.venv().join("share/jupyter/lab/settings");
+    let path = dir.join("overrides.json");
+    if std::fs::read_to_string(&path).is_ok_and(|text| text == LAB_OVERRIDES) {
+        return Ok(());
+    }
+    step::create_dir(&dir)?;
+    std::fs::write(&path, LAB_OVERRIDES).with_context(|| format!("cannot write {}", path.display()))
+}
+
 fn venv(lab: &Lab) -> anyhow::Result<()> {
     if venv_current(lab) {
         note(&format!("Python venv: {} is up to date", lab.show(&lab.venv())));
-        return Ok(());
+        return lab_overrides(lab);
     }
     let Some(version) = python_version("python3") else {
         bail!(
@@ -161,7 +183,7 @@ fn venv(lab: &Lab) -> anyhow::Result<()> {
     )?;
     std::fs::copy(lab.requirements(), lab.requirements_stamp())
         .with_context(|| format!("cannot write {}", lab.requirements_stamp().display()))?;
-    Ok(())
+    lab_overrides(lab)
 }
 
 /// What evcxr_jupyter 0.22.0 writes to `version.txt` beside its kernel.
@@ -173,10 +195,12 @@ fn venv(lab: &Lab) -> anyhow::Result<()> {
 /// Writing the version it expects keeps our kernel as we wrote it.
 pub const EVCXR_CLIENT_VERSION: &str = "1";
 
-/// The kernel spec: the pinned evcxr, and the variables the notebooks rely on.
-pub fn kernel_spec(lab: &Lab, evcxr: &Path) -> serde_json::Value {
-    json!({
-        "argv": [evcxr, "--control_file", "{connection_file}"],
+/// The kernel spec: our launcher (which gives each kernel a build folder of its
+/// own, see `kernel.rs`) running the pinned evcxr, and the variables the notebooks rely on.
+pub fn kernel_spec(lab: &Lab, evcxr: &Path) -> anyhow::Result<serde_json::Value> {
+    let launcher = std::env::current_exe().context("cannot tell where `cargo lab` itself is")?;
+    Ok(json!({
+        "argv": [launcher, "kernel", "--lab-dir", lab.dir, "--", evcxr, "--control_file", "{connection_file}"],
         "display_name": "Rust",
         "language": "rust",
         "interrupt_mode": "message",
@@ -186,14 +210,24 @@ pub fn kernel_spec(lab: &Lab, evcxr: &Path) -> serde_json::Value {
             "XDG_CACHE_HOME": lab.cache_home(),
         },
         "metadata": {"parlab": "written by `cargo lab setup`; registered for this project only"},
-    })
+    }))
 }
+
+/// evcxr's settings for every lab kernel (`evcxr.toml` in the kernel's `EVCXR_CONFIG_DIR`).
+///
+/// Never a `tmpdir` here: one shared build folder would be shared by every
+/// kernel; the launcher gives each kernel its own.
+pub const EVCXR_TOML: &str = include_str!("../evcxr.toml");
 
 fn kernel(lab: &Lab, evcxr: &Path) -> anyhow::Result<()> {
     for dir in [lab.kernel_dir(), lab.evcxr_config(), lab.cache_home()] {
         step::create_dir(&dir)?;
     }
-    let spec = parlab_lab::notebook::to_json(&kernel_spec(lab, evcxr));
+    let spec = parlab_lab::notebook::to_json(&kernel_spec(lab, evcxr)?);
+    let config = lab.evcxr_config().join("evcxr.toml");
+    if std::fs::read_to_string(&config).ok().as_deref() != Some(EVCXR_TOML) {
+        std::fs::write(&config, EVCXR_TOML).with_context(|| format!("cannot write {}", config.display()))?;
+    }
     let version = lab.kernel_dir().join("version.txt");
     let unchanged = std::fs::read_to_string(lab.kernel_json()).is_ok_and(|old| old == spec)
         && std::fs::read_to_string(&version).is_ok_and(|old| old == EVCXR_CLIENT_VERSION);
@@ -269,26 +303,117 @@ fn parlab_binary(lab: &Lab) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What the template's build depends on: when none of it changed, warming is skipped.
+///
+/// The kernel's version and settings, the compiler, every notebook's first cell,
+/// `Cargo.lock`, and the sources of the crates the notebooks load. A change in
+/// `crates/parlab` or `crates/parlab-viz` is noticed here and rebuilt.
+pub fn warm_stamp(lab: &Lab, notebooks: &[PathBuf]) -> anyhow::Result<String> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    EVCXR_VERSION.hash(&mut hasher);
+    EVCXR_TOML.hash(&mut hasher);
+    step::output("rustc", &["-vV"]).hash(&mut hasher);
+    for path in notebooks {
+        let nb = parlab_lab::notebook::read(path)?;
+        let first = parlab_lab::notebook::first_code_cell(&nb).map(|i| parlab_lab::notebook::source(&nb["cells"][i]));
+        (path, first).hash(&mut hasher);
+    }
+    let mut files = vec![lab.root.join("Cargo.lock"), lab.root.join("Cargo.toml")];
+    for krate in ["crates/parlab", "crates/parlab-viz"] {
+        files.extend(source_files(&lab.root.join(krate)));
+    }
+    files.sort();
+    for file in files {
+        let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        (file, bytes).hash(&mut hasher);
+    }
+    Ok(format!("{:016x}", hasher.finish()))
+}
+
+/// A crate's files that cargo builds from: its manifest, build script and `src/`.
+fn source_files(krate: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out: Vec<PathBuf> =
+        ["Cargo.toml", "build.rs"].iter().map(|f| krate.join(f)).filter(|p| p.is_file()).collect();
+    walk(&krate.join("src"), &mut out);
+    out
+}
+
+/// Builds the notebooks' dependencies once into the template build folder, then
+/// makes the first few kernels' folders copies of it (see `kernel.rs`).
 fn warm(lab: &Lab) -> anyhow::Result<()> {
     let notebooks = parlab_lab::notebook::find_all(&lab.notebooks());
     if notebooks.is_empty() {
-        note("build cache: no notebooks to warm");
+        note("kernel build folders: no notebooks to warm");
         return Ok(());
     }
-    heading("warming the build cache: running each notebook's first cell (minutes when cold, seconds when warm)");
+    let slots = kernel::Slots::new(&lab.dir);
+    let stamp = warm_stamp(lab, &notebooks)?;
+    let template = slots.read("template").filter(|_| slots.template_generation().is_some());
+    if template.as_ref().is_some_and(|t| t.stamp == stamp) {
+        note("kernel build folders: warm (nothing the notebooks load has changed)");
+    } else {
+        heading(
+            "warming the kernels' build folder: each distinct first cell of the notebooks runs once (minutes when cold, seconds when warm)",
+        );
+        let started = Instant::now();
+        let results = run::execute(lab, &notebooks, run::Mode::Warm);
+        match results {
+            Ok(results) if results.iter().all(|r| r.ok) => {
+                let generation = template.map_or(1, |t| t.generation + 1);
+                slots.write("template", &kernel::Record { generation, status: "clean".into(), pid: None, stamp })?;
+                note(&format!("kernel build folders: warm ({})", human(started.elapsed())));
+            }
+            Ok(results) => {
+                let failed: Vec<&str> = results.iter().filter(|r| !r.ok).map(|r| r.name.as_str()).collect();
+                note(&format!(
+                    "warning: the first cell of {} failed; the lab is set up, but `cargo lab run NOTEBOOK` shows what to fix",
+                    failed.join(", ")
+                ));
+                return Ok(());
+            }
+            Err(err) => {
+                note(&format!("warning: could not warm the kernels' build folder: {err:#}"));
+                return Ok(());
+            }
+        }
+    }
+    ready_slots(&slots)
+}
+
+/// Copies the warm template into the first few free kernel slots that are behind it,
+/// so that the notebooks a student opens next start warm.
+fn ready_slots(slots: &kernel::Slots) -> anyhow::Result<()> {
     let started = Instant::now();
-    match run::execute(lab, &notebooks, run::Mode::Warm) {
-        Ok(results) if results.iter().all(|r| r.ok) => {
-            note(&format!("build cache: warm ({})", human(started.elapsed())));
+    let mut copied = 0;
+    for i in 1..=kernel::READY_SLOTS {
+        let name = format!("slot-{i}");
+        let lock = slots.lock_file(&name)?;
+        if lock.try_lock().is_err() {
+            continue; // a kernel uses it now; it is brought up to date when that kernel ends and the next starts
         }
-        Ok(results) => {
-            let failed: Vec<&str> = results.iter().filter(|r| !r.ok).map(|r| r.name.as_str()).collect();
-            note(&format!(
-                "warning: the first cell of {} failed; the lab is set up, but `cargo lab run NOTEBOOK` shows what to fix",
-                failed.join(", ")
-            ));
+        if slots.stale_reason(&name).is_some() {
+            let generation = slots.refresh(&name)?;
+            slots.write(
+                &name,
+                &kernel::Record { generation, status: "clean".into(), pid: None, stamp: String::new() },
+            )?;
+            copied += 1;
         }
-        Err(err) => note(&format!("warning: could not warm the build cache: {err:#}")),
+    }
+    if copied > 0 {
+        note(&format!("kernel build folders: {copied} made ready for the next kernels ({})", human(started.elapsed())));
     }
     Ok(())
 }

@@ -1,31 +1,41 @@
-//! `cargo lab test`: the one test command.
+//! `cargo lab test`: the one test command, fast checks first.
 //!
-//! 1. `setup` (without opening JupyterLab; the runs below warm the cache themselves);
-//! 2. `cargo test --workspace`;
-//! 3. every notebook through nbclient and the evcxr kernel, every cell passing
-//!    (the solutions of the lab included);
-//! 4. the exercise check: each student version is what `cargo lab gen` makes,
+//! 1. the fast tier, which stops the run at its first failure, so a slip shows
+//!    in a minute, not at the end: `cargo fmt --check`, `cargo clippy` with
+//!    warnings denied, and `cargo doc` with warnings denied;
+//! 2. `setup` (without opening JupyterLab), which warms the kernels' build folder;
+//! 3. `cargo test --workspace`;
+//! 4. every notebook through nbclient and the evcxr kernel, several at once,
+//!    each in a kernel of its own (the solutions of the lab included): every
+//!    cell passing, and no two kernels sharing a build folder;
+//! 5. the browser test: `cargo lab open`, then Run All on `03-parallel` in
+//!    headless Chromium (this is that notebook's one run);
+//! 6. the exercise check: each student version is what `cargo lab gen` makes,
 //!    and every one of its `check` cells fails.
 //!
-//! Every step runs even when an earlier one failed, so one run shows
-//! everything that is broken; the exit code is 0 only when all passed.
+//! After the fast tier, every step runs even when an earlier one failed, so one
+//! run shows everything that is broken; the exit code is 0 only when all passed.
 
+use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use anyhow::bail;
 use parlab_lab::{exercise, notebook};
 
+use crate::browser;
 use crate::lab::{self, Lab};
 use crate::run::{self, Mode};
 use crate::setup;
 use crate::step::{heading, human, note};
 
+/// Notebooks run at once in step 4: a student keeps 2–4 open.
+pub const JOBS: usize = 4;
+/// The notebook the browser test runs (so the headless run leaves it out).
+pub const BROWSER_NOTEBOOK: &str = "03-parallel.ipynb";
+
 #[derive(clap::Args, Default)]
-pub struct Args {
-    /// Warm the build cache during setup too (the notebook runs warm it anyway).
-    #[arg(long)]
-    pub warm: bool,
-}
+pub struct Args {}
 
 struct Outcome {
     what: String,
@@ -33,12 +43,41 @@ struct Outcome {
     took: Duration,
 }
 
-pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
+/// One cargo command of the fast tier: what it checks, its arguments, its environment.
+type Check = (&'static str, &'static [&'static str], &'static [(&'static str, &'static str)]);
+
+/// The fast tier: each command in order, stopping at the first that fails.
+fn fast_tier(lab: &Lab) -> anyhow::Result<Vec<Outcome>> {
+    let steps: [Check; 3] = [
+        ("cargo fmt --check", &["fmt", "--all", "--check"], &[]),
+        ("cargo clippy (warnings denied)", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]),
+        ("cargo doc (warnings denied)", &["doc", "--no-deps", "--workspace"], &[("RUSTDOCFLAGS", "-D warnings")]),
+    ];
+    let mut outcomes = Vec::new();
+    for (what, args, env) in steps {
+        heading(what);
+        let clock = Instant::now();
+        let status = Command::new(lab::cargo())
+            .current_dir(&lab.root)
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .status();
+        let ok = status.as_ref().is_ok_and(|s| s.success());
+        outcomes.push(Outcome { what: what.into(), ok, took: clock.elapsed() });
+        if !ok {
+            bail!("{what} failed (above): fix it first; the slower tests did not run");
+        }
+    }
+    Ok(outcomes)
+}
+
+pub fn run(lab: &Lab, _args: &Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut outcomes = fast_tier(lab)?;
 
     let clock = Instant::now();
-    setup::run(lab, &setup::Args { no_warm: !args.warm })?;
+    setup::run(lab, &setup::Args::default())?;
     outcomes.push(Outcome { what: "setup".into(), ok: true, took: clock.elapsed() });
 
     heading("cargo test --workspace");
@@ -54,14 +93,28 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
     let pairs = exercise::pairs(&lab.notebooks());
     let students: Vec<_> = pairs.iter().map(|p| p.student.clone()).collect();
     let all = notebook::find_all(&lab.notebooks());
-    let passing: Vec<_> = all.iter().filter(|p| !students.contains(p)).cloned().collect();
+    let in_browser = |path: &PathBuf| path.file_name().is_some_and(|n| n == BROWSER_NOTEBOOK);
+    let headless: Vec<_> = all.iter().filter(|p| !students.contains(p) && !in_browser(p)).cloned().collect();
 
-    if passing.is_empty() {
+    if headless.is_empty() {
         note("no notebooks to run");
     } else {
-        heading(&format!("running {} notebook(s) through Jupyter and evcxr: every cell must pass", passing.len()));
-        record_runs(lab, &passing, Mode::Pass, "", &mut outcomes);
+        heading(&format!(
+            "running {} notebook(s) through Jupyter and evcxr, {JOBS} at a time: every cell must pass",
+            headless.len()
+        ));
+        record_runs(lab, &headless, Mode::Pass, "", &mut outcomes);
     }
+
+    let clock = Instant::now();
+    let ok = match browser::run(lab, BROWSER_NOTEBOOK) {
+        Ok(ok) => ok,
+        Err(err) => {
+            note(&format!("{err:#}"));
+            false
+        }
+    };
+    outcomes.push(Outcome { what: format!("browser: Run All on {BROWSER_NOTEBOOK}"), ok, took: clock.elapsed() });
 
     heading("exercise check: student versions match their solutions, and every check fails");
     for pair in &pairs {
@@ -107,7 +160,7 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
 
 fn record_runs(lab: &Lab, notebooks: &[std::path::PathBuf], mode: Mode, suffix: &str, outcomes: &mut Vec<Outcome>) {
     let clock = Instant::now();
-    match run::execute(lab, notebooks, mode) {
+    match run::execute_jobs(lab, notebooks, mode, JOBS) {
         Ok(results) => {
             for result in results {
                 outcomes.push(Outcome {

@@ -3,11 +3,11 @@
 //! - `backends`: every backend gives the serial bits; errors and panics on every backend.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
 //! - `cli`: the real `parlab` binary, good and bad input.
-//! - `workspace`: a notebook loading parlab alone builds shared crates as one loading parlab-viz does.
+//! - `kernel`: the lab's kernel launcher: a build folder of its own for every kernel.
 //! - `notebooks`: notebooks committed without outputs; the lab's student version matches its source.
 
 mod backends;
 mod cli;
+mod kernel;
 mod notebooks;
 mod properties;
-mod workspace;

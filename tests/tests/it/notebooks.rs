@@ -4,8 +4,8 @@
 //! - every `notebooks/**/*.ipynb` has no outputs, no execution counts, and
 //!   declares the kernel `rust`;
 //! - every notebook's first code cell holds only `:dep` and other `:` lines
-//!   (and comments), so `cargo lab setup` can warm it on its own, and sets
-//!   the same, large `:cache` size;
+//!   (and comments), so `cargo lab setup` can warm it on its own; every one
+//!   loads the same crates, and none turns on evcxr's `:cache`;
 //! - each student version (`notebooks/NAME.ipynb`) equals what `cargo lab gen`
 //!   makes from `notebooks/solutions/NAME.ipynb`.
 //!
@@ -56,26 +56,35 @@ fn first_code_cell_holds_only_colon_lines() {
 }
 
 #[test]
-fn first_cells_keep_one_large_build_cache() {
-    each_notebook(
-        |nb| match notebook::cache_mib(nb) {
-            Some(mib) if mib >= notebook::CACHE_MIN_MIB => Vec::new(),
-            Some(mib) => vec![format!("`:cache {mib}` is below {} MiB", notebook::CACHE_MIN_MIB)],
-            None => vec!["the first cell has no `:cache N` line".into()],
-        },
-        "every first cell needs `:cache N` (evcxr turns its cache off in each new kernel), the same N everywhere: a small N trims the cache all notebooks share",
-    );
-    let mut sizes = Vec::new();
+fn every_notebook_loads_the_same_crates() {
+    let mut sets: Vec<(Vec<String>, PathBuf)> = Vec::new();
     for path in all_notebooks() {
-        sizes.extend(notebook::read(&path).ok().and_then(|nb| notebook::cache_mib(&nb)).map(|mib| (mib, path)));
+        let nb = notebook::read(&path).unwrap_or_else(|err| panic!("{err}"));
+        sets.push((notebook::first_cell_deps(&nb, path.parent().unwrap()), path));
     }
-    let first = sizes.first().map(|(mib, _)| *mib);
-    let odd: Vec<String> = sizes
-        .iter()
-        .filter(|(mib, _)| Some(*mib) != first)
-        .map(|(mib, path)| format!("{} sets :cache {mib}", path.display()))
-        .collect();
-    assert!(odd.is_empty(), "notebooks disagree on `:cache` (the first one sets {first:?}): {}", odd.join(", "));
+    let (first, first_path) = &sets[0];
+    assert!(
+        first.iter().any(|d| d.starts_with("parlab =")),
+        "{} does not load parlab: {first:?}",
+        first_path.display()
+    );
+    for (deps, path) in &sets[1..] {
+        assert_eq!(
+            deps,
+            first,
+            "{} loads other crates than {}: every lab kernel starts from one warm build of the same `:dep` lines",
+            path.display(),
+            first_path.display()
+        );
+    }
+}
+
+#[test]
+fn no_notebook_turns_on_the_cache() {
+    each_notebook(
+        |nb| notebook::cache_cells(nb).into_iter().map(|cell| format!("cell {cell} has a `:cache` line")).collect(),
+        "remove `:cache`: each kernel builds in a warm folder of its own, and evcxr's cache would make it rebuild everything",
+    );
 }
 
 #[test]
