@@ -227,29 +227,31 @@ pub struct SweepArgs {
     pub progress: When,
 }
 
+const LECTURE_BENCH: &str = "Against the lecture";
+
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     #[command(flatten)]
     pub problem: Problem,
 
     /// Time the lecture's Python code (numpy, multiprocessing) against parlab, interleaved
-    #[arg(long, help_heading = "Against the lecture")]
+    #[arg(long, help_heading = LECTURE_BENCH)]
     pub against_lecture: bool,
 
     /// Only the per-sample cost and the peak memory (part of --against-lecture)
-    #[arg(long, help_heading = "Against the lecture", conflicts_with = "against_lecture")]
+    #[arg(long, help_heading = LECTURE_BENCH, conflicts_with = "against_lecture")]
     pub per_sample: bool,
 
     /// The Python to run the lecture's code with [default: $PARLAB_PYTHON, else target/lab/venv, else a venv made in target/bench/venv]
-    #[arg(long, value_name = "PATH", help_heading = "Against the lecture")]
+    #[arg(long, value_name = "PATH", help_heading = LECTURE_BENCH)]
     pub python: Option<PathBuf>,
 
     /// Points of the one estimate timed per sample
-    #[arg(long, value_name = "N", default_value = "1e6", help_heading = "Against the lecture", value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value = "1e6", help_heading = LECTURE_BENCH, value_parser = parse_count)]
     pub points: u64,
 
     /// Skip the peak-memory run (one estimate with n = 10^9)
-    #[arg(long, help_heading = "Against the lecture")]
+    #[arg(long, help_heading = LECTURE_BENCH)]
     pub no_memory: bool,
 
     /// The sweep runs n = 0..N-1 (the sizes the rule accepts below N) [default: 3000; 10000 against the lecture]
