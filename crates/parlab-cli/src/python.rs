@@ -40,7 +40,9 @@ pub fn find(explicit: Option<&Path>) -> Result<PathBuf> {
                 python.display()
             );
         }
-        return Ok(python);
+        // Absolute, since the driver runs in its own folder; not canonical, since
+        // a venv's python is a symbolic link that must stay the venv's.
+        return if python.components().count() > 1 { Ok(std::path::absolute(&python)?) } else { Ok(python) };
     }
     let target = target_dir()
         .context("cannot find the workspace's target folder for a venv: give a python with numpy with --python PATH")?;

@@ -43,7 +43,8 @@ impl Lecture {
             || p.sampler != Sampler::Spacings
         {
             bail!(
-                "{what} times the lecture's own work (1/(1+x^2) on [0, 1], rule lecture, every sampler): drop --fn, --integrand, --from, --to, --rule and --sampler, or use `parlab bench` without --against-lecture"
+                "{what} times the lecture's own work (1/(1+x^2) on [0, 1], rule lecture, every sampler): drop --fn, --integrand, --from, --to, --rule and --sampler, or use `parlab bench` without {}",
+                if args.students { "--students" } else { "--against-lecture" }
             );
         }
         let entry = catalogue::get("lecture")?;
