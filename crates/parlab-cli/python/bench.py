@@ -1,4 +1,4 @@
-# The Python side of `parlab bench --against-lecture`.
+# The Python side of `parlab bench --against-lecture` and `parlab bench --students`.
 #
 # Imports the lecture's code unchanged (lecture.py beside this file) and times
 # its calls with time.perf_counter, one call per request. Requests arrive on

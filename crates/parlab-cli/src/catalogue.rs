@@ -7,6 +7,7 @@ use parlab::catalogue::CATALOGUE;
 use serde::Serialize;
 
 use crate::cli::CatalogueArgs;
+use crate::format;
 
 #[derive(Serialize)]
 struct Row {
@@ -26,12 +27,14 @@ pub fn run(args: &CatalogueArgs) -> Result<String> {
     if args.json {
         return Ok(serde_json::to_string(&rows)? + "\n");
     }
-    let mut out = String::new();
-    let _ = writeln!(out, "{:<12} {:<22} {:<9} {:<20} teaches", "name", "f(x)", "interval", "exact");
-    for r in &rows {
-        let interval = format!("[{}, {}]", r.from, r.to);
-        let _ = writeln!(out, "{:<12} {:<22} {:<9} {:<20} {}", r.name, r.formula, interval, r.exact, r.teaches);
-    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let interval = format!("[{}, {}]", r.from, r.to);
+            vec![r.name.into(), r.formula.into(), interval, r.exact.to_string(), r.teaches.into()]
+        })
+        .collect();
+    let mut out = format::table(&["name", "f(x)", "interval", "exact", "teaches"], 5, &cells, false);
     let _ = writeln!(out, "\nuse one with --integrand NAME; any other function with --fn EXPR");
     Ok(out)
 }

@@ -67,7 +67,8 @@ flipped: the integral from b to a is minus the integral from a to b. An empty
         Every error prints one line on stderr and exits with code 2.",
     after_help = "Examples:\n  parlab integrate --fn 'exp(-x^2)' --to 2 --rule simpson -n 100\n  \
         parlab sweep --rule lecture --samples 3000 --seed 7 --backend rayon --threads 2 --json\n  \
-        parlab bench --against-lecture"
+        parlab bench --against-lecture\n  \
+        parlab bench --students"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -90,15 +91,25 @@ pub enum Command {
         `parlab integrate -n N` with the same seed.\n\n", interval_note!()), after_long_help = JSON_SWEEP)]
     Sweep(SweepArgs),
 
-    /// Time backends and thread counts, or the lecture's numpy code against parlab
-    #[command(long_about = "Time backends and thread counts, or the lecture's numpy code against parlab.\n\n\
-        Without --against-lecture: times the sweep on each backend and thread count (warm-up, \
-        repeats, median/min/max), with pools built before the clock starts, and prints speedup, \
-        efficiency, the Karp-Flatt serial fraction and an Amdahl fit, with the machine named.\n\n\
-        With --against-lecture: runs the lecture's Python code (numpy, multiprocessing) and \
-        parlab's sweeps interleaved, in one run, and prints medians, spread and ratios, the \
-        cost per sample against generating the random numbers alone, and the peak memory of \
-        one estimate with n = 10^9.")]
+    /// Time backends and thread counts, the lecture's numpy code against parlab, or what students run
+    #[command(long_about = "Time backends and thread counts, the lecture's numpy code against parlab, or what \
+        students run.\n\n\
+        Without options: times the sweep on each backend and thread count (warm-up, repeats, \
+        median/min/max), with pools built before the clock starts, and prints speedup, efficiency, \
+        the Karp-Flatt serial fraction and an Amdahl fit, with the machine named.\n\n\
+        With --against-lecture: runs the lecture's Python code (numpy, multiprocessing) and parlab's \
+        sweeps interleaved, in one run, and prints medians, spread and ratios, the cost per sample \
+        against generating the random numbers alone, and the peak memory of one estimate with \
+        n = 10^9.\n\n\
+        With --students: the lecture's sweep (N = 10000) as students run it, each beside the \
+        catalogue's `lecture` integrand: a plain `fn` item passed as &dyn Integrand, the expression \
+        '1/(1+x^2)', the process backend with 2 workers, all in this process; the lecture's numpy \
+        serial code; and as fresh commands, `parlab sweep --fn '1/(1+x^2)'`, `--integrand lecture` \
+        and `--integrand lecture --backend process --threads 2`; with the cost per sample of one \
+        estimate at n = 10^6. All interleaved round by round in one run, with medians, min/max, \
+        spread, ratios, the load before and after, and the machine named.\n\n\
+        Both comparisons with numpy need a Python with numpy: --python, else PARLAB_PYTHON, else \
+        target/lab/venv, else a venv the bench makes in target/bench/venv.")]
     Bench(BenchArgs),
 
     /// List the named integrands, their intervals, exact values and what each teaches
@@ -227,32 +238,38 @@ pub struct SweepArgs {
     pub progress: When,
 }
 
+const LECTURE_BENCH: &str = "The lecture's sweep (--against-lecture, --students)";
+
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     #[command(flatten)]
     pub problem: Problem,
 
     /// Time the lecture's Python code (numpy, multiprocessing) against parlab, interleaved
-    #[arg(long, help_heading = "Against the lecture")]
+    #[arg(long, help_heading = LECTURE_BENCH, conflicts_with = "students")]
     pub against_lecture: bool,
 
     /// Only the per-sample cost and the peak memory (part of --against-lecture)
-    #[arg(long, help_heading = "Against the lecture", conflicts_with = "against_lecture")]
+    #[arg(long, help_heading = LECTURE_BENCH, conflicts_with_all = ["against_lecture", "students"])]
     pub per_sample: bool,
 
+    /// Time what students run: their own fn, a --fn expression, the process backend and numpy, each beside the catalogue's lecture
+    #[arg(long, help_heading = LECTURE_BENCH)]
+    pub students: bool,
+
     /// The Python to run the lecture's code with [default: $PARLAB_PYTHON, else target/lab/venv, else a venv made in target/bench/venv]
-    #[arg(long, value_name = "PATH", help_heading = "Against the lecture")]
+    #[arg(long, value_name = "PATH", help_heading = LECTURE_BENCH)]
     pub python: Option<PathBuf>,
 
     /// Points of the one estimate timed per sample
-    #[arg(long, value_name = "N", default_value = "1e6", help_heading = "Against the lecture", value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value = "1e6", help_heading = LECTURE_BENCH, value_parser = parse_count)]
     pub points: u64,
 
-    /// Skip the peak-memory run (one estimate with n = 10^9)
-    #[arg(long, help_heading = "Against the lecture")]
+    /// Skip the peak-memory run (one estimate with n = 10^9; --against-lecture and --per-sample)
+    #[arg(long, help_heading = LECTURE_BENCH)]
     pub no_memory: bool,
 
-    /// The sweep runs n = 0..N-1 (the sizes the rule accepts below N) [default: 3000; 10000 against the lecture]
+    /// The sweep runs n = 0..N-1 (the sizes the rule accepts below N) [default: 3000; 10000 with --against-lecture or --students]
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub samples: Option<u64>,
 

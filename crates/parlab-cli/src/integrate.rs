@@ -7,9 +7,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::IntegrateArgs;
+use crate::format;
 use crate::input::{Described, Job};
-use crate::memory::{human_bytes, peak_rss_bytes};
 use crate::progress;
+use crate::system::peak_rss_bytes;
 
 /// Estimates below this many points finish too fast to need a spinner.
 const SPINNER_FROM: u64 = 20_000_000;
@@ -89,9 +90,9 @@ fn text(r: &Report) -> String {
         let _ = writeln!(out, "error           {error:.3e}");
     }
     let _ = writeln!(out, "evaluations     {}", r.evaluations);
-    let _ = writeln!(out, "time            {}", crate::bench::human_seconds(r.seconds));
+    let _ = writeln!(out, "time            {}", format::seconds(r.seconds));
     if let Some(peak) = r.peak_rss_bytes {
-        let _ = writeln!(out, "peak memory     {}", human_bytes(peak));
+        let _ = writeln!(out, "peak memory     {}", format::bytes(peak));
     }
     out
 }

@@ -10,16 +10,24 @@ use std::sync::Mutex;
 use clap::Parser;
 use clap::error::ErrorKind;
 
+// The commands, above what they share.
 mod bench;
 mod catalogue;
-mod cli;
-mod input;
 mod integrate;
-mod lecture;
-mod memory;
-mod progress;
-mod python;
 mod sweep;
+
+// What the commands share: the command line, its values, and how numbers are shown.
+mod cli;
+mod format;
+mod input;
+mod progress;
+
+// What the benchmarks drive and read: the lecture's Python, and the system's facts.
+mod python;
+mod system;
+
+#[cfg(test)]
+mod layers;
 
 use cli::{Cli, Command};
 

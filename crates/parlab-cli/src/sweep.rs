@@ -219,7 +219,7 @@ fn text(r: &Report, backend: &Backend) -> String {
         r.problem.sampler,
         r.problem.seed,
         r.points.len(),
-        crate::bench::human_seconds(r.elapsed_seconds)
+        crate::format::seconds(r.elapsed_seconds)
     );
     let with_estimate = r.points.iter().any(|p| p.error_estimate.is_some());
     let mut header = format!("{:>12}  {:<24}", "n", "value");

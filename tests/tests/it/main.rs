@@ -3,10 +3,12 @@
 //! - `backends`: every backend gives the serial bits; errors and panics on every backend.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
 //! - `cli`: the real `parlab` binary, good and bad input.
+//! - `bench`: `parlab bench --students`, run small: every row, side by side, and its ratios.
 //! - `kernel`: the lab's kernel launcher: a build folder of its own for every kernel.
 //! - `notebooks`: notebooks committed without outputs; the lab's student version matches its source.
 
 mod backends;
+mod bench;
 mod cli;
 mod kernel;
 mod notebooks;
