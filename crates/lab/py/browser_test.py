@@ -60,6 +60,81 @@ def refused_without_token(base: str) -> str | None:
         return f"GET /api/contents failed: {err}"
 
 
+# Reads every cell the page shows now: its place in the notebook, its prompt, and what
+# its outputs hold. JupyterLab may leave cells far from view out of the page
+# (windowing), so the caller scrolls and merges what each view shows.
+COLLECT = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell')).map(cell => ({
+    index: Number(cell.getAttribute('data-windowed-list-index')),
+    code: cell.classList.contains('jp-CodeCell'),
+    prompt: (cell.querySelector('.jp-InputPrompt') || {}).textContent || '',
+    svg: cell.querySelectorAll('.jp-OutputArea-output svg').length,
+    tables: cell.querySelectorAll('.jp-OutputArea-output table').length,
+    stderr: cell.querySelectorAll(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").length,
+}))"""
+
+
+def collect_cells(page) -> dict[int, dict]:
+    """Every cell of the notebook, by index, scrolling through it from the top."""
+    seen: dict[int, dict] = {}
+    scroller = page.locator(".jp-WindowedPanel-outer").first
+    scroller.evaluate("e => e.scrollTo(0, 0)")
+    while True:
+        for cell in page.evaluate(COLLECT):
+            seen[cell["index"]] = cell
+        at_end = scroller.evaluate(
+            "e => { const before = e.scrollTop; e.scrollBy(0, e.clientHeight * 0.8); return e.scrollTop === before; }")
+        time.sleep(0.2)
+        if at_end:
+            for cell in page.evaluate(COLLECT):
+                seen[cell["index"]] = cell
+            return seen
+
+
+def judge(shown: list[dict], code_cells: list[dict]) -> list[str]:
+    """What is wrong with the page's code cells (`shown`), against the notebook's (`code_cells`)."""
+    failures = []
+    if len(shown) != len(code_cells):
+        failures.append(f"the page shows {len(shown)} code cells, the notebook has {len(code_cells)}")
+    unrun = [n + 1 for n, cell in enumerate(shown) if not any(ch.isdigit() for ch in cell["prompt"])]
+    if unrun:
+        failures.append(f"code cells without an execution count (by position among code cells): {unrun}")
+    for n, (cell, source) in enumerate(zip(shown, code_cells)):
+        wanted = tags(source)
+        first = next((l for l in "".join(source["source"]).splitlines() if l.strip()), "")[:60]
+        if "chart" in wanted and cell["svg"] == 0:
+            failures.append(f"code cell {n + 1} is tagged `chart` but shows no SVG chart: {first}")
+        if "table" in wanted and cell["tables"] == 0:
+            failures.append(f"code cell {n + 1} is tagged `table` but shows no HTML table: {first}")
+        if cell["stderr"] and not wanted & {"raises-exception", "allow-stderr"}:
+            failures.append(f"code cell {n + 1} shows an error: {first}")
+        if "raises-exception" in wanted and not cell["stderr"]:
+            failures.append(f"code cell {n + 1} is tagged `raises-exception` but shows no error: {first}")
+    return failures
+
+
+def self_test() -> None:
+    """The checks above, on pages that are wrong in known ways: each must be caught."""
+    def code(*tag_list):
+        return {"cell_type": "code", "source": ["x\n"], "metadata": {"tags": list(tag_list)}}
+
+    def page(prompt="[1]:", svg=0, tables=0, stderr=0):
+        return {"prompt": prompt, "svg": svg, "tables": tables, "stderr": stderr}
+
+    notebook = [code(), code("chart"), code("table"), code("raises-exception")]
+    right = [page(), page(svg=1), page(tables=1), page(stderr=1)]
+    assert judge(right, notebook) == [], judge(right, notebook)
+    wrong = {
+        "a cell that never ran": [page(prompt="[ ]:"), *right[1:]],
+        "a chart cell without a chart": [right[0], page(), *right[2:]],
+        "a table cell without a table": [*right[:2], page(), right[3]],
+        "an error where none is allowed": [page(stderr=1), *right[1:]],
+        "a cell meant to fail that did not": [*right[:3], page()],
+        "a cell missing from the page": right[:3],
+    }
+    for what, shown in wrong.items():
+        assert judge(shown, notebook), f"the browser test's checks pass {what}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="the URL `cargo lab open` printed, with its token")
@@ -69,6 +144,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds for Run All to finish")
     parser.add_argument("--screenshot", type=Path, help="save a screenshot of the page here at the end")
     args = parser.parse_args()
+    self_test()
 
     parsed = urlparse(args.url)
     base = f"{parsed.scheme}://{parsed.netloc}"
@@ -100,39 +176,28 @@ def main() -> int:
         say(f"  opened {args.notebook} in JupyterLab; kernel idle after {time.monotonic() - started:.1f} s")
 
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-item[data-command='notebook:run-all-cells']")
+        page.click(".lm-Menu-item[data-command='runmenu:run-all']")
         run_started = time.monotonic()
-        # Run All queues every cell; done when the kernel is idle and no prompt shows [*].
+        # Run All queues every cell; it is done when the kernel is idle and no prompt shows [*].
         deadline = run_started + args.timeout
         time.sleep(2)
         while time.monotonic() < deadline:
             busy = page.locator(".jp-Notebook-ExecutionIndicator[data-status='busy']").count()
-            pending = page.locator(".jp-CodeCell .jp-InputPrompt:text-matches('\\\\[\\\\*\\\\]')").count()
-            if busy == 0 and pending == 0:
+            queued = [c for c in collect_cells(page).values() if "*" in c["prompt"]]
+            if busy == 0 and not queued:
                 break
-            time.sleep(1)
+            time.sleep(2)
         else:
             failures.append(f"Run All did not finish within {args.timeout:.0f} s")
         say(f"  Run All finished in {time.monotonic() - run_started:.1f} s")
 
-        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        unrun = [i + 1 for i, p in enumerate(prompts) if not any(ch.isdigit() for ch in p)]
-        if len(prompts) != len(code_cells):
-            failures.append(f"the page shows {len(prompts)} code cells, the notebook has {len(code_cells)}")
-        if unrun:
-            failures.append(f"code cells without an execution count: {unrun}")
-        svg = page.locator(".jp-OutputArea-output svg").count()
-        html_tables = page.locator(".jp-OutputArea-output table").count()
-        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
-        error_outputs = page.locator(".jp-OutputArea-child .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count()
-        say(f"  {len(prompts)} code cells ran; {svg} SVG charts (tagged: {charts}), {html_tables} HTML tables "
-            f"(tagged: {tables}); {error_outputs} error outputs (allowed: {allowed_errors}), {errors} stderr outputs")
-        if svg < charts:
-            failures.append(f"{svg} SVG charts rendered, but {charts} cells are tagged `chart`")
-        if html_tables < tables:
-            failures.append(f"{html_tables} HTML tables rendered, but {tables} cells are tagged `table`")
-        if error_outputs > allowed_errors:
-            failures.append(f"{error_outputs} cells show an error; only {allowed_errors} are tagged `raises-exception`")
+        cells = collect_cells(page)
+        shown = [cells[i] for i in sorted(cells) if cells[i]["code"]]
+        failures.extend(judge(shown, code_cells))
+        svg = sum(1 for c in shown if c["svg"])
+        html_tables = sum(1 for c in shown if c["tables"])
+        say(f"  {len(shown)} code cells ran; charts in {svg} cells (tagged: {charts}), tables in {html_tables} "
+            f"cells (tagged: {tables}); cells tagged to fail: {allowed_errors}")
         news = page.get_by_text("Would you like to get notified").count()
         if news or asked:
             failures.append("JupyterLab asked the student about news or updates")

@@ -367,7 +367,7 @@ def run_one(path: Path, args, root: Path | None, out_dir: Path) -> dict:
         kernel_name=KERNEL,
         timeout=args.cell_timeout,
         timeout_func=timeout_for,
-        startup_timeout=args.startup_timeout,
+        startup_timeout=args.first_cell_timeout if args.warm else args.startup_timeout,
         allow_errors=True,
         interrupt_on_timeout=False,
         coalesce_streams=True,
@@ -518,7 +518,9 @@ def main() -> int:
                         help="student version: every `check` cell must fail, nothing else counts")
     parser.add_argument("--first-cell-timeout", type=int, default=1200)
     parser.add_argument("--cell-timeout", type=int, default=600)
-    parser.add_argument("--startup-timeout", type=int, default=120)
+    # A kernel loads the lab's crates as it starts (evcxr.toml): seconds from a warm
+    # build folder, minutes when the warm-up builds them.
+    parser.add_argument("--startup-timeout", type=int, default=600)
     parser.add_argument("--heartbeat", type=float, default=30.0, help="seconds between progress lines when not a terminal")
     parser.add_argument("--summary", type=Path, help="write a JSON summary here")
     parser.add_argument("--jobs", type=int, default=1, help="run this many notebooks at once, each in its own kernel")

@@ -1,7 +1,7 @@
 //! The browser test of `cargo lab test`: the lab as a student opens it.
 //!
 //! It starts `cargo lab open` as a student would (in a process group of its
-//! own, so one Ctrl-C stops it), reads the URL with the token that it prints,
+//! own, so one signal stops it all), reads the URL with the token that it prints,
 //! and has headless Chromium, driven by Playwright
 //! (`crates/lab/py/browser_test.py`), run a notebook with Run All. Chromium
 //! comes from the system (Debian's `chromium`, installed with apt when we are
@@ -81,7 +81,7 @@ fn test_python(lab: &Lab) -> anyhow::Result<PathBuf> {
     Ok(python)
 }
 
-/// `cargo lab open`, started as a student starts it, and stopped with one Ctrl-C.
+/// `cargo lab open`, started as a student starts it, and stopped with its kernels.
 struct Server {
     child: std::process::Child,
     url: String,
@@ -129,11 +129,12 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        // Ctrl-C to the whole group: JupyterLab shuts down, then `cargo lab open` returns.
+        // SIGTERM to the whole group: JupyterLab shuts its kernels down and stops (with no
+        // terminal, it does not take Ctrl-C), and `cargo lab open` ends with it.
         let group = -(self.child.id() as i32);
         // SAFETY: kill has no memory-safety preconditions.
         unsafe {
-            libc::kill(group, libc::SIGINT);
+            libc::kill(group, libc::SIGTERM);
         }
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {

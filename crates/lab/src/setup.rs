@@ -213,21 +213,49 @@ pub fn kernel_spec(lab: &Lab, evcxr: &Path) -> anyhow::Result<serde_json::Value>
     }))
 }
 
-/// evcxr's settings for every lab kernel (`evcxr.toml` in the kernel's `EVCXR_CONFIG_DIR`).
+/// evcxr's settings for every lab kernel: `evcxr.toml` in the kernel's `EVCXR_CONFIG_DIR`.
 ///
-/// Never a `tmpdir` here: one shared build folder would be shared by every
-/// kernel; the launcher gives each kernel its own.
-pub const EVCXR_TOML: &str = include_str!("../evcxr.toml");
+/// - `opt_level = "1"`: a cell's own code compiles fast and still runs well; the
+///   crates it uses are optimized fully whatever `:opt` says ([`KERNELS_CARGO_CONFIG`]).
+/// - no `[dependencies]` or `prelude`: the notebook's first cell loads the crates,
+///   and loading them at start too would do that work twice.
+/// - never a `tmpdir`: one shared build folder would be shared by every kernel;
+///   the launcher gives each kernel its own.
+pub const EVCXR_TOML: &str = "\
+# Written by `cargo lab setup` for the lab's kernels; edits are overwritten.
+# No `tmpdir` here: every kernel gets a build folder of its own (crates/lab/src/kernel.rs).
+[evcxr]
+opt_level = \"1\"
+";
+
+/// Cargo settings for every kernel's build folder (`target/lab/kernels/.cargo/config.toml`,
+/// which cargo reads for the folders below it): the crates a notebook uses are
+/// optimized fully, whatever the cell's own `:opt` level is.
+pub const KERNELS_CARGO_CONFIG: &str = "\
+# Written by `cargo lab setup`: the crates a notebook cell uses are optimized fully,
+# whatever evcxr's `:opt` level is for the cell's own code.
+[profile.dev.package.\"*\"]
+opt-level = 3
+";
+
+/// Writes `contents` to `path` unless it already holds exactly that.
+fn write_if_changed(path: &Path, contents: &str) -> anyhow::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        step::create_dir(dir)?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+}
 
 fn kernel(lab: &Lab, evcxr: &Path) -> anyhow::Result<()> {
     for dir in [lab.kernel_dir(), lab.evcxr_config(), lab.cache_home()] {
         step::create_dir(&dir)?;
     }
     let spec = parlab_lab::notebook::to_json(&kernel_spec(lab, evcxr)?);
-    let config = lab.evcxr_config().join("evcxr.toml");
-    if std::fs::read_to_string(&config).ok().as_deref() != Some(EVCXR_TOML) {
-        std::fs::write(&config, EVCXR_TOML).with_context(|| format!("cannot write {}", config.display()))?;
-    }
+    write_if_changed(&lab.evcxr_config().join("evcxr.toml"), EVCXR_TOML)?;
+    write_if_changed(&lab.dir.join("kernels/.cargo/config.toml"), KERNELS_CARGO_CONFIG)?;
     let version = lab.kernel_dir().join("version.txt");
     let unchanged = std::fs::read_to_string(lab.kernel_json()).is_ok_and(|old| old == spec)
         && std::fs::read_to_string(&version).is_ok_and(|old| old == EVCXR_CLIENT_VERSION);
@@ -313,6 +341,7 @@ pub fn warm_stamp(lab: &Lab, notebooks: &[PathBuf]) -> anyhow::Result<String> {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     EVCXR_VERSION.hash(&mut hasher);
     EVCXR_TOML.hash(&mut hasher);
+    KERNELS_CARGO_CONFIG.hash(&mut hasher);
     step::output("rustc", &["-vV"]).hash(&mut hasher);
     for path in notebooks {
         let nb = parlab_lab::notebook::read(path)?;
