@@ -104,6 +104,8 @@ fn student_versions_hold_no_solution_markers() {
             let source = notebook::source(cell);
             assert!(
                 !source.contains(exercise::STUDENT_MARK)
+                    && !source.contains(exercise::BEGIN_SOLUTION)
+                    && !source.contains(exercise::END_SOLUTION)
                     && !source.lines().any(|l| l.trim_end().ends_with(exercise::SOLUTION_MARK)),
                 "{}, cell {}: a solution marker is left in the student version",
                 pair.student.display(),
