@@ -12,7 +12,10 @@
 //!    `preserve_vars_on_panic = false`: the kernel reads it from the notebook's
 //!    folder at start, so a panic ends its cell with an error output (nbgrader
 //!    scores the cell 0) and drops every variable; nbgrader copies it into the
-//!    release and into every graded folder;
+//!    release and into every graded folder. Without it, evcxr catches the panic
+//!    and only writes it to stderr, which can arrive after the cell's reply:
+//!    graded that way, the untouched 05-lab scored 1 of 10, its check 4b with
+//!    no output at all;
 //! 3. `nbgrader generate_assignment`: its student version must be what
 //!    `cargo lab gen` makes;
 //! 4. three submissions made from that student version: `solved` (every
