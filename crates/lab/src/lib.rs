@@ -4,12 +4,14 @@
 //!   notebook keeps (no outputs, the `rust` kernel, a first cell of `:dep` and
 //!   `:` lines only).
 //! - [`exercise`]: the student version of a lab notebook, generated from its
-//!   solutions (`cargo lab gen`).
+//!   solutions (`cargo lab gen`), and the rules its hints and nbgrader metadata keep.
+//! - [`nbgrader`]: the lab as an nbgrader course (`cargo lab grade`).
 //!
-//! The `cargo lab` command itself (setup, open, run, doctor, test) lives in the
+//! The `cargo lab` command itself (setup, open, run, doctor, gen, grade, test) lives in the
 //! binary target of this crate.
 
 pub mod exercise;
+pub mod nbgrader;
 pub mod notebook;
 
 use std::path::PathBuf;

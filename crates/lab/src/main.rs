@@ -9,7 +9,8 @@
 //! | `cargo lab run [NOTEBOOK...]` | executes notebooks through nbclient and evcxr into `target/lab/run/` |
 //! | `cargo lab doctor` | what is missing or broken, and how to fix it |
 //! | `cargo lab gen` | writes the student versions of the lab notebooks from their solutions |
-//! | `cargo lab test` | setup, `cargo test --workspace`, every notebook, the exercise check |
+//! | `cargo lab grade` | nbgrader makes the student version and grades three submissions on the project's kernel |
+//! | `cargo lab test` | fmt, clippy and doc first; setup, `cargo test --workspace`, every notebook (several at once), the browser test, the exercise check, grading |
 //! | `cargo lab bench` | times every notebook cell by cell, as a student feels it (a benchmark, not a test) |
 //!
 //! Everything Jupyter writes stays under `target/lab/`: the user's own kernels
@@ -24,6 +25,7 @@ mod bench_cmd;
 mod browser;
 mod doctor;
 mod gen_cmd;
+mod grade;
 mod kernel;
 mod lab;
 mod open;
@@ -62,6 +64,8 @@ enum Command {
     Doctor,
     /// Write the student versions (notebooks/NAME.ipynb) from notebooks/solutions/.
     Gen,
+    /// Grade the lab with nbgrader (own venv): solutions full marks, student version 0, a half-solved one between.
+    Grade,
     /// Set up, then run the workspace tests, every notebook and the exercise check.
     Test(test_cmd::Args),
     /// Time every notebook cell by cell in fresh kernels, as a student feels it (a benchmark).
@@ -106,6 +110,7 @@ fn run_command(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Run(args)) => run::run(&lab, &args),
         Some(Command::Doctor) => doctor::run(&lab),
         Some(Command::Gen) => gen_cmd::run(&lab),
+        Some(Command::Grade) => grade::run(&lab),
         Some(Command::Test(args)) => test_cmd::run(&lab, &args),
         Some(Command::Bench(args)) => bench_cmd::run(&lab, &args),
         Some(Command::Kernel(_)) => unreachable!("handled above"),

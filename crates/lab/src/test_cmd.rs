@@ -11,7 +11,10 @@
 //! 5. the browser test: `cargo lab open`, then Run All on `03-parallel` in
 //!    headless Chromium (this is that notebook's one run);
 //! 6. the exercise check: each student version is what `cargo lab gen` makes,
-//!    and every one of its `check` cells fails.
+//!    and every one of its `check` cells fails;
+//! 7. `cargo lab grade`: nbgrader, in a venv of its own, makes the student
+//!    version and grades the solutions (full marks), the student version (0)
+//!    and a half-solved one (exactly its exercises' points).
 //!
 //! After the fast tier, every step runs even when an earlier one failed, so one
 //! run shows everything that is broken; the exit code is 0 only when all passed.
@@ -139,6 +142,11 @@ pub fn run(lab: &Lab, _args: &Args) -> anyhow::Result<ExitCode> {
     if !present.is_empty() {
         record_runs(lab, &present, Mode::ChecksFail, " (every check fails)", &mut outcomes);
     }
+
+    let clock = Instant::now();
+    let graded = crate::grade::run(lab).inspect_err(|err| note(&format!("{err:#}")));
+    let ok = graded.is_ok_and(|code| code == ExitCode::SUCCESS);
+    outcomes.push(Outcome { what: "nbgrader grades the lab (cargo lab grade)".into(), ok, took: clock.elapsed() });
 
     let failed = outcomes.iter().filter(|o| !o.ok).count();
     heading(&format!("summary ({})", human(started.elapsed())));

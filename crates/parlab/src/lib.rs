@@ -43,6 +43,7 @@
 pub mod catalogue;
 pub mod chunked;
 pub mod error;
+pub mod exercise;
 pub mod integrand;
 pub mod parallel;
 pub mod process;

@@ -1,6 +1,7 @@
 //! parlab's integration tests: one binary, one module per part of the lab.
 //!
 //! - `backends`: every backend gives the serial bits; errors and panics on every backend.
+//! - `checks`: the exercise checks pass the reference answers and fail known-wrong ones.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
 //! - `cli`: the real `parlab` binary, good and bad input.
 //! - `bench`: `parlab bench --students`, run small: every row, side by side, and its ratios.
@@ -9,6 +10,7 @@
 
 mod backends;
 mod bench;
+mod checks;
 mod cli;
 mod kernel;
 mod notebooks;

@@ -7,7 +7,9 @@
 //!   (and comments), so `cargo lab setup` can warm it on its own; every one
 //!   loads the same crates, and none turns on evcxr's `:cache`;
 //! - each student version (`notebooks/NAME.ipynb`) equals what `cargo lab gen`
-//!   makes from `notebooks/solutions/NAME.ipynb`.
+//!   makes from `notebooks/solutions/NAME.ipynb`;
+//! - no folded hint quotes a line of the solution, and the nbgrader metadata
+//!   (solution cells, grade cells with points) fits the cells.
 //!
 //! Running the notebooks through Jupyter is `cargo lab run`'s job (and
 //! `cargo lab test`'s): it needs the evcxr kernel and minutes per notebook.
@@ -111,6 +113,8 @@ fn student_versions_hold_no_solution_markers() {
             let source = notebook::source(cell);
             assert!(
                 !source.contains(exercise::STUDENT_MARK)
+                    && !source.contains(exercise::BEGIN_SOLUTION)
+                    && !source.contains(exercise::END_SOLUTION)
                     && !source.lines().any(|l| l.trim_end().ends_with(exercise::SOLUTION_MARK)),
                 "{}, cell {}: a solution marker is left in the student version",
                 pair.student.display(),
@@ -126,5 +130,24 @@ fn student_versions_hold_no_solution_markers() {
         let checks =
             student["cells"].as_array().into_iter().flatten().filter(|c| notebook::tags(c).contains(&"check")).count();
         assert!(checks > 0, "{} has no cell tagged `check`", pair.student.display());
+    }
+}
+
+#[test]
+fn hints_do_not_quote_the_solutions() {
+    for pair in exercise::pairs(&notebooks_dir()) {
+        let solutions = notebook::read(&pair.solutions).unwrap_or_else(|err| panic!("{err}"));
+        assert!(!exercise::solution_lines(&solutions).is_empty(), "{} has no solution lines", pair.solutions.display());
+        let leaks = exercise::hint_leaks(&solutions);
+        assert!(leaks.is_empty(), "{}:\n{}", pair.solutions.display(), leaks.join("\n"));
+    }
+}
+
+#[test]
+fn nbgrader_metadata_fits_the_cells() {
+    for pair in exercise::pairs(&notebooks_dir()) {
+        let solutions = notebook::read(&pair.solutions).unwrap_or_else(|err| panic!("{err}"));
+        let problems = exercise::nbgrader_problems(&solutions);
+        assert!(problems.is_empty(), "{}:\n{}", pair.solutions.display(), problems.join("\n"));
     }
 }

@@ -1,0 +1,97 @@
+//! The checks of the lab's exercises (notebook `05-lab`), one function per check cell.
+//!
+//! A check cell in the notebook is one line, such as
+//! `parlab::exercise::check_2(&estimates_serial, &estimates_parallel).assert();`:
+//! the student's `fn` items go in, a [`Verdict`] comes out, and
+//! [`Verdict::assert`] prints what was measured or panics with what is wrong.
+//! The logic lives here so that it is compiled once and tested like the rest
+//! of parlab: the workspace's tests run every check against the reference
+//! answers (which must pass) and against the slips students make, such as the
+//! serial loop handed in as the parallel one, a generator shared by every task,
+//! an off-by-one size or a missing end interval (each must fail).
+//!
+//! | check | exercise | what it holds the answer to |
+//! |---|---|---|
+//! | [`check_1`] | your own integrand | Simpson's error at n = 64 below 10⁻⁶ and its fitted order within 0.3 of 4 |
+//! | [`check_2`] | a parallel loop | the serial estimates' bits on 1, 2 and 4 threads, and two tasks running at once |
+//! | [`check_3`] | where threads stop helping | the stopping rule on made-up measurements with known answers |
+//! | [`check_4a`] | the lecture's bias, fixed | parlab's `partition` rule on the same points, to [`ROUNDING`](crate::tolerance::ROUNDING) |
+//! | [`check_4b`] | the lecture's bias, measured | the mean error × (n + 1) over 1000 seeds near −0.5 |
+//! | [`check_5`] | a bootstrap | resamples drawn as stated, the serial bits on 2 and 3 threads, two resamples at once |
+//!
+//! # Parallel, proved without a clock
+//!
+//! A parallel answer must give the serial bits *and* run on two threads at
+//! once. Values alone cannot show the second: a "parallel" function that
+//! calls the serial one gives the same bits. So the checks of exercises 2
+//! and 5 hand the student's function an instrumented closure (the integrand,
+//! or the bootstrap's statistic) whose first call waits until a second call
+//! arrives while it is still waiting. Two calls in flight at once are on two
+//! threads (the first one's thread is blocked), so a parallel answer meets
+//! its partner at once, and a serial one waits out a generous timeout,
+//! [`PATIENCE`], then fails with a message that says so. No time is
+//! measured, and no thread is identified: load can only delay the meeting,
+//! never fake or prevent it.
+//!
+//! # Panics in the student's code
+//!
+//! A panic in the code under test (a `todo!()` still in place, an index out
+//! of bounds) is caught and becomes a failed verdict that quotes it.
+
+mod bootstrap;
+mod estimates;
+mod meeting;
+mod own_integrand;
+mod partition;
+mod threads_worth;
+mod verdict;
+
+use std::time::Duration;
+
+pub use bootstrap::{Bootstrap, Resample, check_5, check_5_within};
+pub use estimates::{Estimates, check_2, check_2_within};
+pub use own_integrand::check_1;
+pub use partition::{PartitionArea, check_4a, check_4b};
+pub use threads_worth::{ThreadsWorthUsing, check_3};
+pub use verdict::Verdict;
+
+/// How long the first task waits for a second one before a check says the
+/// work did not run in parallel.
+///
+/// A parallel answer meets its partner within milliseconds, even on a busy
+/// machine; only a serial one waits this long, and then it fails anyway.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The seed the checks draw with: the notebook's `SEED`.
+pub const SEED: u64 = 7;
+
+/// Runs the student's code, turning a panic into the message it carried.
+fn attempt<R>(what: &str, work: impl FnOnce() -> R) -> Result<R, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic with no message".into());
+        format!("{what} panicked: {message}")
+    })
+}
+
+/// The lecture's integrand, 1/(1+x²), written as the notebook writes it.
+fn lecture(x: f64) -> f64 {
+    1.0 / (1.0 + x * x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        let caught = attempt("`estimates_parallel`", || -> u32 { todo!("exercise 2") });
+        assert_eq!(caught.unwrap_err(), "`estimates_parallel` panicked: not yet implemented: exercise 2");
+        let formatted = attempt("f", || -> u32 { panic!("{} of {}", 3, 4) });
+        assert_eq!(formatted.unwrap_err(), "f panicked: 3 of 4");
+        assert_eq!(attempt("f", || 5), Ok(5));
+    }
+}
