@@ -149,7 +149,7 @@ pub fn first_cell_deps(notebook: &Value, dir: &Path) -> Vec<String> {
         .filter_map(|line| line.trim().strip_prefix(":dep"))
         .map(|dep| {
             let (name, spec) = dep.split_once('=').unwrap_or((dep, ""));
-            let path = spec.split('"').nth(1).map(|p| dir.join(p));
+            let path = spec.split_once("path").and_then(|(_, rest)| rest.split('"').nth(1)).map(|p| dir.join(p));
             let path = path.map(|p| p.canonicalize().unwrap_or(p).display().to_string()).unwrap_or(spec.trim().into());
             format!("{} = {path}", name.trim())
         })
