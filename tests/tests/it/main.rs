@@ -1,6 +1,8 @@
 //! parlab's integration tests: one binary, one module per part of the lab.
 //!
+//! - `layers`: the library's modules import only downwards, and never in a circle.
 //! - `backends`: every backend gives the serial bits; errors and panics on every backend.
+//! - `expressions`: any text gives a value or an error, never a crash; parsed values match a reference evaluator.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
 //! - `cli`: the real `parlab` binary, good and bad input.
 //! - `workspace`: a notebook loading parlab alone builds shared crates as one loading parlab-viz does.
@@ -8,6 +10,8 @@
 
 mod backends;
 mod cli;
+mod expressions;
+mod layers;
 mod notebooks;
 mod properties;
 mod workspace;
