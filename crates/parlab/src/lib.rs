@@ -45,15 +45,15 @@
 //! without circles); a test (`tests/tests/it/layers.rs`) reads the source and
 //! fails on an import against this order or on any circle. Bottom to top:
 //!
-//! | layer | folders and files | holds |
+//! | layer | modules (a module `m` is `m.rs`, and its parts `m/*.rs`) | holds |
 //! |---|---|---|
-//! | 1. types and helpers | `error.rs`, `tolerance.rs`, `timing.rs`, `stream/`, `integrand/` | the error, tolerances, timing and the machine, random streams, the [`Integrand`] trait, [`Expr`], [`Func`], [`Portable`] |
-//! | 2. rules | `rule/` | [`Rule`], [`Sampler`], [`Setup`], [`Estimate`] and the kernels |
-//! | 3. beside the rules | `catalogue/` | the named integrands: they use the rules ([`Setup::for_entry`]), the rules never use them |
-//! | 4. tasks | `task/` | [`Point`], [`Task`], [`Sweep`], [`Backend`], the sizes, and one task as every backend runs it |
-//! | 5. backends | `backend/` | [`serial`], [`parallel`], [`chunked`], [`process`] |
-//! | 6. dispatcher | `dispatch.rs` | [`sweep::run`]: one sweep on any [`Backend`] |
-//! | 7. harness and faces | `scaling.rs`, `sweep.rs`, `scope.rs` | timing a sweep across thread counts; the [`sweep`] module's public face; the compile-fail twins |
+//! | 1. types and helpers | `error`, `tolerance`, `timing`, `stream`, `integrand` | the error, tolerances, timing and the machine, random streams, the [`Integrand`] trait, [`Expr`], [`Func`], [`Portable`] |
+//! | 2. rules | `rule` | [`Rule`], [`Sampler`], [`Setup`], [`Estimate`] and the kernels, one a file |
+//! | 3. beside the rules | `catalogue` | the named integrands: they use the rules ([`Setup::for_entry`]), the rules never use them |
+//! | 4. tasks | `task` | [`Point`], [`Task`], [`Sweep`], [`Backend`], the sizes, and one task as every backend runs it |
+//! | 5. backends | `backend` | [`serial`], [`parallel`], [`chunked`], [`process`] |
+//! | 6. dispatcher | `dispatch` | [`sweep::run`]: one sweep on any [`Backend`] |
+//! | 7. harness and faces | `scaling`, `sweep`, `scope` | timing a sweep across thread counts; the [`sweep`] module's public face; the compile-fail twins |
 //!
 //! The public paths (`parlab::serial`, `parlab::sweep::run`, …) are re-exports
 //! from these layers, made here at the root.
