@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests, and the checker of the library's layers.
+
+pub mod layers;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,10 +12,14 @@ pub fn workspace() -> PathBuf {
 }
 
 /// The real `parlab` binary, built once per test run with the same profile
-/// as the tests, and exported as `PARLAB_BIN` so the process backend uses it too.
+/// as the tests.
 ///
 /// Cargo builds a binary for the integration tests of its own package only,
-/// and `parlab` lives in `parlab-cli`, so the tests build it themselves.
+/// and `parlab` lives in `parlab-cli`, so the tests build it themselves. The
+/// process backend's tests pass it by hand (`process::sweep_with_program`),
+/// and a test that starts a command which starts workers sets `PARLAB_BIN`
+/// on that command: this process's environment is never changed, because
+/// other tests read it from other threads at the same time.
 pub fn parlab_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -32,8 +38,6 @@ pub fn parlab_bin() -> &'static Path {
         assert!(status.success(), "building the parlab binary failed");
         let bin = profile_dir.join(format!("parlab{}", std::env::consts::EXE_SUFFIX));
         assert!(bin.is_file(), "no parlab binary at {}", bin.display());
-        // SAFETY: set once, before any test reads it, under the OnceLock.
-        unsafe { std::env::set_var("PARLAB_BIN", &bin) };
         bin
     })
 }

@@ -34,13 +34,15 @@ JSON (--json) prints one object:
   exact           the catalogue's exact integral, only with --integrand over its interval
   points          one object per size, in order of n:
                     n, value, evaluations, error_estimate (null when none),
-                    error (value - exact, only when exact is known)
+                    error (value - exact, only when exact is known),
+                    empty_sum (true where the rule's sum has no terms, as the
+                    lecture's for n = 0 and 1: its value 0 is not an estimate)
   tasks           the timeline, one object per size in the same order:
                     index, n, worker (thread or process number, from 0),
                     start_seconds, end_seconds (from the start of the sweep)
 
-CSV (--csv) prints the header `n,value,evaluations,error_estimate,error` and one
-row per point; an absent value is an empty field.";
+CSV (--csv) prints the header `n,value,evaluations,error_estimate,error,empty_sum`
+and one row per point; an absent value is an empty field.";
 
 /// The interval's rules, for the long help of every command that integrates.
 macro_rules! interval_note {
@@ -190,7 +192,8 @@ pub struct IntegrateArgs {
     #[command(flatten)]
     pub problem: Problem,
 
-    /// Points (random rules) or panels (grid rules); 1e6 style is accepted
+    /// Points (random rules) or panels (grid rules); 1e6 style is accepted. The lecture rule needs n >= 2:
+    /// below that its sum has no terms
     #[arg(short = 'n', value_name = "N", default_value = "1000", allow_hyphen_values = true, value_parser = parse_count)]
     pub n: u64,
 

@@ -34,8 +34,9 @@ struct Report<'a> {
 pub fn run(args: &IntegrateArgs) -> Result<String> {
     let job = Job::from_problem(&args.problem)?;
     let setup = job.setup;
-    // Refuse a bad n before any spinner appears.
-    setup.check(args.n)?;
+    // Refuse a bad n before any spinner appears, and an empty sum (the
+    // lecture's n = 0 and 1), whose 0 would pass for an estimate.
+    setup.check_single(args.n)?;
     let spinner = progress::wanted(args.progress, args.n >= SPINNER_FROM)
         .then(|| progress::spinner(format!("{} rule, n = {}", setup.rule(), args.n)));
     let clock = Instant::now();

@@ -38,6 +38,8 @@ struct PointOut {
     error_estimate: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<f64>,
+    /// The rule's sum has no terms for this n (the lecture's n = 0 and 1): its value 0 is no estimate.
+    empty_sum: bool,
 }
 
 #[derive(Serialize)]
@@ -79,6 +81,7 @@ pub fn run(args: &SweepArgs) -> Result<String> {
                 evaluations: p.evaluations,
                 error_estimate: p.error_estimate,
                 error: exact.map(|e| p.value - e),
+                empty_sum: setup.rule().terms(p.n) == 0,
             })
             .collect(),
         tasks: result
@@ -199,10 +202,11 @@ fn chunks(sizes: &[u64]) -> Vec<(usize, &[u64])> {
 }
 
 fn csv(r: &Report) -> String {
-    let mut out = String::from("n,value,evaluations,error_estimate,error\n");
+    let mut out = String::from("n,value,evaluations,error_estimate,error,empty_sum\n");
     let opt = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
     for p in &r.points {
-        let _ = writeln!(out, "{},{},{},{},{}", p.n, p.value, p.evaluations, opt(p.error_estimate), opt(p.error));
+        let (n, value, evaluations, empty) = (p.n, p.value, p.evaluations, p.empty_sum);
+        let _ = writeln!(out, "{n},{value},{evaluations},{},{},{empty}", opt(p.error_estimate), opt(p.error));
     }
     out
 }
@@ -237,6 +241,9 @@ fn text(r: &Report, backend: &Backend) -> String {
         }
         if let Some(error) = p.error {
             line.push_str(&format!("  {error:.3e}"));
+        }
+        if p.empty_sum {
+            line.push_str("  (empty sum: no terms, not an estimate)");
         }
         let _ = writeln!(out, "{}", line.trim_end());
     }

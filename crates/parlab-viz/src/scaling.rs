@@ -50,9 +50,9 @@ fn points(scaling: &Scaling, measure: Measure) -> Vec<(f64, f64, f64, f64)> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use parlab::{scaling, timing::Timing};
+/// use parlab::{scaling, timing::{Machine, Timing}};
 /// let t = |ms: &[u64]| Timing { runs: ms.iter().map(|&m| Duration::from_millis(m)).collect() };
-/// let s = scaling::analyze(vec![(1, t(&[100, 104])), (2, t(&[55, 60])), (4, t(&[35, 40]))]);
+/// let s = scaling::analyze(vec![(1, t(&[100, 104])), (2, t(&[55, 60])), (4, t(&[35, 40]))], Machine::current());
 /// let chart = parlab_viz::speedup_chart(&[("rayon", &s)]);
 /// assert!(chart.svg().contains("rayon") && chart.svg().contains("ideal"));
 /// ```

@@ -8,7 +8,7 @@ use std::f64::consts::FRAC_PI_4;
 use std::time::Duration;
 
 use parlab::scaling::{self, Scaling};
-use parlab::timing::Timing;
+use parlab::timing::{Machine, Timing};
 use parlab::{Rule, Sampler, Setup, Sweep, parallel, serial, sweep};
 
 use crate::*;
@@ -28,14 +28,17 @@ fn rayon_sweep() -> Sweep {
     parallel::sweep(&f, &setup, &sweep::below(64), &pool).unwrap()
 }
 
+/// A machine with eight threads, so that no row of [`scaling`] is oversubscribed, on any machine.
+fn eight_threads() -> Machine {
+    Machine { available_parallelism: 8, ..Machine::current() }
+}
+
 fn scaling() -> Scaling {
     let t = |ms: &[u64]| Timing { runs: ms.iter().map(|&m| Duration::from_millis(m)).collect() };
-    scaling::analyze(vec![
-        (1, t(&[100, 102, 110])),
-        (2, t(&[52, 55, 60])),
-        (4, t(&[40, 44, 51])),
-        (8, t(&[38, 45, 50])),
-    ])
+    scaling::analyze(
+        vec![(1, t(&[100, 102, 110])), (2, t(&[52, 55, 60])), (4, t(&[40, 44, 51])), (8, t(&[38, 45, 50]))],
+        eight_threads(),
+    )
 }
 
 // ---- tables ----
@@ -59,11 +62,37 @@ fn tasks_and_workers_tables_cover_every_task_and_worker() {
     let workers = workers_table(&s);
     assert_eq!(workers.columns(), ["worker", "tasks", "busy_ms", "share", "idle_ms"]);
     assert_eq!(workers.height(), 2);
-    let counts: f64 = workers.numbers("tasks").iter().map(|c| c.unwrap()).sum();
-    assert_eq!(counts, 64.0);
-    // Every task of a real sweep takes time, so the busy shares are fractions of a positive total.
-    let shares: f64 = workers.numbers("share").iter().map(|s| s.unwrap()).sum();
+    let column = |name: &str| workers.numbers(name).into_iter().map(Option::unwrap).collect::<Vec<f64>>();
+    assert_eq!(column("tasks").iter().sum::<f64>(), 64.0);
+    let busy = column("busy_ms");
+    let want: Vec<f64> = (0..2)
+        .map(|w| s.tasks.iter().filter(|t| t.worker == w).map(|t| (t.end - t.start).as_secs_f64() * 1e3).sum())
+        .collect();
+    for (got, want) in busy.iter().zip(&want) {
+        assert!((got - want).abs() <= 1e-9 * want.max(1.0), "busy {got} ms, tasks say {want} ms");
+    }
+    assert!(busy.iter().sum::<f64>() > 0.0, "64 estimates take some time: {busy:?}");
+    let shares: f64 = column("share").iter().sum();
     assert!((shares - 1.0).abs() < 1e-9, "shares sum to {shares}");
+    let elapsed = s.elapsed.as_secs_f64() * 1e3;
+    for (idle, busy) in column("idle_ms").iter().zip(&busy) {
+        assert!((idle - (elapsed - busy).max(0.0)).abs() < 1e-9, "idle {idle} ms");
+    }
+}
+
+#[test]
+fn a_sweep_with_no_busy_time_has_no_shares() {
+    // Every task took no time (a clock too coarse to see them): the shares
+    // are 0, not NaN, and the tasks are still counted.
+    let mut s = rayon_sweep();
+    for t in &mut s.tasks {
+        t.end = t.start;
+    }
+    let workers = workers_table(&s);
+    let shares: Vec<f64> = workers.numbers("share").into_iter().map(Option::unwrap).collect();
+    assert_eq!(shares, [0.0, 0.0]);
+    let counts: f64 = workers.numbers("tasks").into_iter().map(Option::unwrap).sum();
+    assert_eq!(counts, 64.0);
 }
 
 #[test]
@@ -217,10 +246,13 @@ fn line_and_work_precision_charts() {
 #[test]
 fn speedup_and_efficiency_charts() {
     let s = scaling();
-    let chunked = scaling::analyze(vec![
-        (1, Timing { runs: vec![Duration::from_millis(90)] }),
-        (2, Timing { runs: vec![Duration::from_millis(70)] }),
-    ]);
+    let chunked = scaling::analyze(
+        vec![
+            (1, Timing { runs: vec![Duration::from_millis(90)] }),
+            (2, Timing { runs: vec![Duration::from_millis(70)] }),
+        ],
+        eight_threads(),
+    );
     assert_svg(&speedup_chart(&[("rayon", &s), ("chunked", &chunked)]), &["rayon", "chunked", "ideal", "Amdahl"]);
     assert_svg(&efficiency_chart(&[("rayon", &s)]), &["rayon", "ideal", "efficiency"]);
     assert_svg(&speedup_chart(&[]), &["Speedup"]);

@@ -10,12 +10,20 @@
 //! | `step` | 0 below 0.7, 1 above, on [0, 1] | 0.3 | a jump: every rule drops to order 1 |
 //! | `sqrt` | √x on [0, 1] | 2/3 | f′ blows up at 0: order 1.5 at best |
 //! | `periodic` | exp(sin 2πx) on [0, 1] | I₀(1) | periodic and smooth: the trapezoid rule converges faster than any power |
+//!
+//! The catalogue sits beside the rules: it uses them (an entry's [`Setup`]),
+//! and they never use it. Here too is how an entry travels to a worker
+//! process (by name: [`Portable`]) and how a worker rebuilds an integrand
+//! from its [`Recipe`].
+
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::integrand::{Integrand, Recipe};
+use crate::integrand::{Compiled, Func, Integrand, Portable, Recipe, lecture, sealed};
+use crate::rule::Setup;
 
 /// One catalogue integrand.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Entry {
     /// The name used by `--integrand` and [`get`].
     pub name: &'static str,
@@ -31,12 +39,14 @@ pub struct Entry {
     pub exact: f64,
     /// What it teaches.
     pub teaches: &'static str,
+    /// The copy of `f` compiled into the rules, if there is one.
+    compiled: Option<Compiled>,
 }
 
 impl Entry {
     /// The recipe that sends this entry to a worker process: its name.
     pub fn recipe(&self) -> Option<Recipe> {
-        Some(Recipe::Catalogue(self.name.to_string()))
+        Some(self.to_recipe())
     }
 }
 
@@ -49,11 +59,65 @@ impl Integrand for Entry {
     fn recipe(&self) -> Option<Recipe> {
         Entry::recipe(self)
     }
+
+    fn compiled(&self) -> Option<Compiled> {
+        self.compiled
+    }
 }
 
-pub(crate) fn lecture(x: f64) -> f64 {
-    1.0 / (1.0 + x * x)
+impl sealed::Sealed for Entry {}
+
+impl Portable for Entry {
+    fn to_recipe(&self) -> Recipe {
+        Recipe::Catalogue(self.name.to_string())
+    }
 }
+
+// Defined here, beside the catalogue, so that the rules never name an entry.
+impl Setup {
+    /// The interval a catalogue entry is meant for.
+    pub fn for_entry(entry: &Entry) -> Setup {
+        Setup::new(entry.a, entry.b).expect("catalogue intervals are valid")
+    }
+}
+
+// Defined here because rebuilding needs the catalogue, which sits above the
+// integrands where `Recipe` is.
+impl Recipe {
+    /// Rebuilds the integrand this recipe describes: the catalogue entry of that
+    /// name, or the expression parsed again.
+    pub fn build(&self) -> Result<Func> {
+        match self {
+            Recipe::Catalogue(name) => Ok(Func::from(get(name)?)),
+            Recipe::Expr(text) => Func::expr(text),
+        }
+    }
+}
+
+impl From<&'static Entry> for Func {
+    fn from(entry: &'static Entry) -> Func {
+        // scope: a copy of the entry (a name, a function pointer, numbers) moves into the Arc.
+        Func::from_portable(entry.name, Arc::new(*entry))
+    }
+}
+
+/// Parses a command-line style integrand: a catalogue name or an expression.
+///
+/// A catalogue name wins when the text is exactly one; anything else is
+/// parsed as an expression.
+///
+/// ```
+/// use parlab::{catalogue, Integrand, Recipe};
+/// assert_eq!(catalogue::resolve("lecture").unwrap().recipe(), Some(Recipe::Catalogue("lecture".into())));
+/// assert_eq!(catalogue::resolve("x^2").unwrap().eval(3.0), 9.0);
+/// ```
+pub fn resolve(text: &str) -> Result<Func> {
+    match find(text.trim()) {
+        Some(entry) => Ok(Func::from(entry)),
+        None => Func::expr(text),
+    }
+}
+
 fn gaussian(x: f64) -> f64 {
     (-x * x).exp()
 }
@@ -86,6 +150,7 @@ pub static CATALOGUE: [Entry; 8] = [
         b: 1.0,
         exact: std::f64::consts::FRAC_PI_4,
         teaches: "the lecture's function: smooth; Simpson shows order 6 here, because its third derivative is 0 at both ends",
+        compiled: Some(Compiled::Lecture),
     },
     Entry {
         name: "gaussian",
@@ -95,6 +160,7 @@ pub static CATALOGUE: [Entry; 8] = [
         b: 2.0,
         exact: 0.882_081_390_762_421_7,
         teaches: "smooth, with no elementary antiderivative",
+        compiled: None,
     },
     Entry {
         name: "oscillatory",
@@ -104,6 +170,7 @@ pub static CATALOGUE: [Entry; 8] = [
         b: 1.0,
         exact: 0.045_647_262_536_381_38,
         teaches: "oscillation: the order shows only once each wiggle has several points",
+        compiled: None,
     },
     Entry {
         name: "peak",
@@ -113,6 +180,7 @@ pub static CATALOGUE: [Entry; 8] = [
         b: 1.0,
         exact: 26.779_450_445_889_87,
         teaches: "a sharp peak: the error stays large until the grid resolves it",
+        compiled: None,
     },
     Entry {
         name: "kink",
@@ -122,6 +190,7 @@ pub static CATALOGUE: [Entry; 8] = [
         b: 1.0,
         exact: 0.29,
         teaches: "a kink: Simpson drops from order 4 to order 2",
+        compiled: None,
     },
     Entry {
         name: "step",
@@ -131,6 +200,7 @@ pub static CATALOGUE: [Entry; 8] = [
         b: 1.0,
         exact: 0.3,
         teaches: "a jump: every rule drops to order 1",
+        compiled: None,
     },
     Entry {
         name: "sqrt",
@@ -140,6 +210,7 @@ pub static CATALOGUE: [Entry; 8] = [
         b: 1.0,
         exact: 0.666_666_666_666_666_6,
         teaches: "a derivative that blows up at an end: order 1.5 at best",
+        compiled: None,
     },
     Entry {
         name: "periodic",
@@ -149,6 +220,7 @@ pub static CATALOGUE: [Entry; 8] = [
         b: 1.0,
         exact: 1.266_065_877_752_008_4,
         teaches: "smooth and periodic: the trapezoid rule converges faster than any power of n",
+        compiled: None,
     },
 ];
 
@@ -177,25 +249,4 @@ pub fn names() -> Vec<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::integrand::Expr;
-
-    #[test]
-    fn each_formula_is_the_same_function() {
-        for entry in &CATALOGUE {
-            let expr = Expr::parse(entry.formula).unwrap();
-            for i in 0..=20 {
-                let x = entry.a + (entry.b - entry.a) * (i as f64 + 0.37) / 21.0;
-                let (want, got) = (entry.eval(x), expr.eval(x));
-                assert!((want - got).abs() <= 1e-12 * want.abs().max(1.0), "{} at {x}: {want} vs {got}", entry.name);
-            }
-        }
-    }
-
-    #[test]
-    fn unknown_names_list_the_catalogue() {
-        let err = get("nope").unwrap_err().to_string();
-        assert!(err.contains("unknown integrand `nope`") && err.contains("lecture, gaussian"), "{err}");
-    }
-}
+mod tests;

@@ -29,6 +29,10 @@ pub enum Error {
     /// Simpson's rule works on pairs of subintervals.
     #[error("the simpson rule needs an even n (pairs of subintervals), got n = {n}: try n = {}", n + 1)]
     OddSimpson { n: u64 },
+    /// A single estimate whose sum has no terms (the lecture's rule for n = 0
+    /// and 1): its value, 0, would pass for an estimate. Sweeps keep such n.
+    #[error("the {rule} rule sums no terms for n = {n}, so its value 0 is not an estimate: use n >= {min}")]
+    EmptySum { rule: &'static str, n: u64, min: u64 },
     /// `n` is more than the rule can take, in memory or in time.
     #[error("n = {n} is too large for the {rule} rule: {why}")]
     TooManyPoints { rule: &'static str, n: u64, why: String },
@@ -75,17 +79,20 @@ pub enum Error {
     /// The integrand panicked while computing the estimate for `n`.
     #[error("the integrand panicked while computing n = {n}: {message}")]
     Panicked { n: u64, message: String },
-    /// An integrand that cannot travel to another process.
+    /// An integrand that cannot travel to another process: the run-time twin
+    /// of the compile error of [`process::sweep`](crate::process::sweep), for
+    /// integrands known only as `&dyn Integrand`.
     #[error(
-        "the process backend cannot send a closure to another process: use a catalogue integrand or an expression (parlab::Expr)"
+        "cannot send this integrand to a worker process: a closure is code and memory of this process, which a worker process does not have; send a catalogue name (parlab::catalogue::get) or an expression (parlab::Expr::parse)"
     )]
     NotSendable,
     /// A worker process computed a task and reports that it failed (NaN, ±∞, a
     /// panic): the same errors as on the other backends, as the worker's text.
     #[error("{message} (reported by worker process {worker} for n = {n})")]
     Remote { worker: usize, n: u64, message: String },
-    /// A worker process failed, died or was killed.
-    #[error("worker process {worker} (pid {pid}) failed: {message}")]
+    /// A worker process failed, died or was killed: `message` says how, as
+    /// the end of a sentence ("was killed by signal 9 (SIGKILL) while computing n = 4000").
+    #[error("worker process {worker} (pid {pid}) {message}")]
     Worker { worker: usize, pid: u32, message: String },
     /// The `parlab` binary the process backend runs was not found or could not start.
     #[error(

@@ -11,9 +11,9 @@
 //! |---|---|
 //! | `01-scope` | [`scope`] (the rules, checked by the compiler), [`Integrand`]'s `Sync` bound, [`Func`] |
 //! | `02-serial` | [`catalogue`], [`Setup`], [`Rule`], [`Estimate`], [`serial::sweep`], [`tolerance`] |
-//! | `03-parallel` | [`parallel::Pool`], [`parallel::sweep`], [`chunked::sweep`], [`process::sweep`], [`stream`], [`sweep::Task`] |
+//! | `03-parallel` | [`parallel::Pool`], [`parallel::sweep`], [`chunked::sweep`], [`process::sweep`], [`Portable`], [`stream`], [`sweep::Task`] |
 //! | `04-timing` | [`timing`], [`scaling`], [`Sampler`] |
-//! | `05-lab` | all of the above |
+//! | `05-lab` | all of the above, and [`exercise`] (the checks of its exercises) |
 //!
 //! # The serial → parallel change
 //!
@@ -36,32 +36,59 @@
 //! owns its random [`stream::Stream`], made from `(seed, n)` and dropped when
 //! the task ends. Results are owned by the [`Sweep`] that returns them, in
 //! the order of the sizes. Worker processes own nothing of ours: the
-//! integrand crosses to them as text ([`Recipe`]).
+//! integrand crosses to them as text ([`Recipe`]), which is why only a
+//! [`Portable`] one can go.
+//!
+//! # Layers
+//!
+//! Each module uses only the layers below it (and modules of its own layer,
+//! without circles); a test (`tests/tests/it/layers.rs`) reads the source and
+//! fails on an import against this order or on any circle. Bottom to top:
+//!
+//! | layer | modules (a module `m` is `m.rs`, and its parts `m/*.rs`) | holds |
+//! |---|---|---|
+//! | 1. types and helpers | `error`, `tolerance`, `timing`, `stream`, `integrand` | the error, tolerances, timing and the machine, random streams, the [`Integrand`] trait, [`Expr`], [`Func`], [`Portable`] |
+//! | 2. rules | `rule` | [`Rule`], [`Sampler`], [`Setup`], [`Estimate`] and the kernels, one a file |
+//! | 3. beside the rules | `catalogue` | the named integrands: they use the rules ([`Setup::for_entry`]), the rules never use them |
+//! | 4. tasks | `task` | [`Point`], [`Task`], [`Sweep`], [`Backend`], the sizes, and one task as every backend runs it |
+//! | 5. backends | `backend` | [`serial`], [`parallel`], [`chunked`], [`process`] |
+//! | 6. dispatcher | `dispatch` | [`sweep::run`]: one sweep on any [`Backend`] |
+//! | 7. harness and faces | `scaling`, `sweep`, `scope` | timing a sweep across thread counts; the [`sweep`] module's public face; the compile-fail twins |
+//! | 8. the lab's checks | `exercise` | the checks of notebook `05-lab`'s exercises, one function per check cell |
+//!
+//! The public paths (`parlab::serial`, `parlab::sweep::run`, …) are re-exports
+//! from these layers, made here at the root.
 
 #![warn(missing_docs)]
 
-pub mod catalogue;
-pub mod chunked;
+// 1. Types and helpers.
 pub mod error;
-pub mod exercise;
 pub mod integrand;
-pub mod parallel;
-pub mod process;
-pub mod rule;
-pub mod scaling;
-pub mod scope;
-pub mod serial;
 pub mod stream;
-pub mod sweep;
-mod syntax;
 pub mod timing;
 pub mod tolerance;
-mod ziggurat;
+// 2. Rules.
+pub mod rule;
+// 3. Beside the rules.
+pub mod catalogue;
+// 4. Tasks.
+mod task;
+// 5. Backends.
+mod backend;
+// 6. The dispatcher.
+mod dispatch;
+// 7. Harness and faces.
+pub mod scaling;
+pub mod scope;
+pub mod sweep;
+// 8. The lab's checks.
+pub mod exercise;
 
+pub use backend::{chunked, parallel, process, serial};
 pub use error::{Error, Result};
-pub use integrand::{Expr, Func, Integrand, Recipe};
+pub use integrand::{Expr, Func, Integrand, Portable, Recipe};
 pub use rule::{Estimate, Rule, Sampler, Setup};
-pub use sweep::{Backend, Point, Sweep, Task};
+pub use task::{Backend, Point, Sweep, Task};
 
 /// rayon, re-exported so a notebook needs no second `:dep` for it.
 pub use rayon;

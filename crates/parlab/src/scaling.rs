@@ -15,11 +15,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::backend::parallel;
+use crate::dispatch;
 use crate::error::Result;
 use crate::integrand::Integrand;
 use crate::rule::Setup;
-use crate::sweep::Backend;
-use crate::timing::{self, Timing};
+use crate::task::{self, Backend};
+use crate::timing::{self, Machine, Timing};
 
 /// One thread count's measurement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -46,7 +48,7 @@ pub struct Scaling {
     /// The serial fraction s of the Amdahl fit, in [0, 1].
     pub serial_fraction: f64,
     /// The machine it ran on.
-    pub machine: timing::Machine,
+    pub machine: Machine,
 }
 
 impl Scaling {
@@ -56,22 +58,29 @@ impl Scaling {
     }
 }
 
-/// Analyses timings by thread count. The base T(1) is the row with one
-/// thread, or the first row if none has one.
+/// Analyses timings by thread count, measured on `machine`. The base T(1) is
+/// the row with one thread, or the first row if none has one.
+///
+/// The machine says how many threads this process could run at once: rows
+/// with more threads are marked oversubscribed and left out of the Amdahl
+/// fit. This is arithmetic only; pass [`Machine::current`] for timings made
+/// here, or the machine they were made on.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
-/// use parlab::{scaling, timing::Timing};
+/// use parlab::{scaling, timing::{Machine, Timing}};
 /// let t = |ms| Timing { runs: vec![Duration::from_millis(ms)] };
-/// let s = scaling::analyze(vec![(1, t(100)), (2, t(60)), (4, t(40))]);
+/// let four_cores = Machine { available_parallelism: 4, ..Machine::current() };
+/// let s = scaling::analyze(vec![(1, t(100)), (2, t(60)), (4, t(40)), (8, t(45))], four_cores);
 /// assert!((s.rows[1].speedup - 100.0 / 60.0).abs() < 1e-12);
 /// assert!((s.rows[2].efficiency - 0.625).abs() < 1e-12);
 /// assert!(s.serial_fraction > 0.1 && s.serial_fraction < 0.3);
+/// assert!(s.rows[3].oversubscribed && !s.rows[2].oversubscribed);
 /// ```
-pub fn analyze(timings: Vec<(usize, Timing)>) -> Scaling {
-    let available = crate::parallel::available_threads();
+pub fn analyze(timings: Vec<(usize, Timing)>, machine: Machine) -> Scaling {
+    let available = machine.available_parallelism;
     let base = timings.iter().find(|(p, _)| *p == 1).or(timings.first()).map_or(0.0, |(_, t)| t.median().as_secs_f64());
     let rows: Vec<Row> = timings
         .into_iter()
@@ -93,10 +102,11 @@ pub fn analyze(timings: Vec<(usize, Timing)>) -> Scaling {
         den += (1.0 - x) * (1.0 - x);
     }
     let serial_fraction = if den > 0.0 { (num / den).clamp(0.0, 1.0) } else { 0.0 };
-    Scaling { rows, serial_fraction, machine: timing::Machine::current() }
+    Scaling { rows, serial_fraction, machine }
 }
 
-/// Times a sweep on `backend`'s kind at each thread count, then analyses it.
+/// Times a sweep on `backend`'s kind at each thread count, then analyses it
+/// for the machine this runs on.
 ///
 /// Pools are built before the clock starts; process workers are started
 /// inside the timed region, because starting them is part of their cost.
@@ -109,23 +119,23 @@ pub fn measure(
     warmup: usize,
     repeats: usize,
 ) -> Result<Scaling> {
-    crate::sweep::check(setup, sizes)?;
+    task::check(setup, sizes)?;
     let mut timings = Vec::with_capacity(threads.len());
     for &p in threads {
         let backend = Backend::parse(kind, p)?;
         let timing = match backend {
             Backend::Rayon { threads } => {
-                let pool = crate::parallel::Pool::new(threads)?;
+                let pool = parallel::Pool::new(threads)?;
                 // Any error shows on the untimed check run.
-                crate::parallel::sweep(f, setup, sizes, &pool)?;
-                timing::measure(warmup, repeats, || crate::parallel::sweep(f, setup, sizes, &pool))
+                parallel::sweep(f, setup, sizes, &pool)?;
+                timing::measure(warmup, repeats, || parallel::sweep(f, setup, sizes, &pool))
             }
             other => {
-                crate::sweep::run(f, setup, sizes, other)?;
-                timing::measure(warmup, repeats, || crate::sweep::run(f, setup, sizes, other))
+                dispatch::run(f, setup, sizes, other)?;
+                timing::measure(warmup, repeats, || dispatch::run(f, setup, sizes, other))
             }
         };
         timings.push((p, timing));
     }
-    Ok(analyze(timings))
+    Ok(analyze(timings, Machine::current()))
 }

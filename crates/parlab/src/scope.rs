@@ -2,8 +2,12 @@
 //!
 //! The notebooks and the `# Scope` sections say things like "a spawned
 //! thread cannot borrow a local". Each such claim has a twin here that must
-//! fail to compile with the named error, so if a claim ever stops being
-//! true, `cargo test --doc` says so. The vocabulary is the glossary's
+//! fail to compile with the named error. Each twin is a file in
+//! `crates/parlab/tests/ui/`, shown here as it is: the test
+//! `tests/compile_fail.rs` compiles it with trybuild and compares the
+//! compiler's whole message, error code included, with the `.stderr` file
+//! beside it, so if a claim ever stops being true, or a twin starts failing
+//! for another reason, `cargo test` says so. The vocabulary is the glossary's
 //! (`notebooks/GLOSSARY.md`): owns, moves into, copies, borrows (shared),
 //! borrows mutably, captures by reference / by move, outlives, dropped here,
 //! `Send`, `Sync`, global, local.
@@ -15,11 +19,7 @@
 //! reference is refused:
 //!
 //! ```compile_fail,E0373
-//! fn spawn_sum() -> std::thread::JoinHandle<f64> {
-//!     let samples = vec![0.25, 0.5, 0.75];
-//!     // scope: the closure captures `samples` by reference, but the thread may outlive it.
-//!     std::thread::spawn(|| samples.iter().sum())
-//! }
+#![doc = include_str!("../tests/ui/spawn_borrows_local.rs")]
 //! ```
 //!
 //! The fix moves the vector into the closure (*captures by move*):
@@ -44,10 +44,7 @@
 //! # A moved value is gone (E0382)
 //!
 //! ```compile_fail,E0382
-//! let samples = vec![0.25, 0.5];
-//! let handle = std::thread::spawn(move || samples.len());
-//! println!("{}", samples.len()); // scope: `samples` moved into the thread above
-//! # handle.join().unwrap();
+#![doc = include_str!("../tests/ui/moved_value.rs")]
 //! ```
 //!
 //! The idiom *clone-into-block* keeps a copy: `let mine = samples.clone();` before the `move`.
@@ -58,22 +55,13 @@
 //! `Sync`; a closure capturing one cannot be shared by a pool:
 //!
 //! ```compile_fail,E0277
-//! use std::rc::Rc;
-//! let height = Rc::new(1.0);
-//! let f = move |x: f64| *height / (1.0 + x * x);
-//! let setup = parlab::Setup::new(0.0, 1.0).unwrap();
-//! parlab::chunked::sweep(&f, &setup, &[10, 20], 2).unwrap();
+#![doc = include_str!("../tests/ui/rc_is_not_sync.rs")]
 //! ```
 //!
 //! Nor can one that captures a `Cell`, which allows mutation through a shared borrow:
 //!
 //! ```compile_fail,E0277
-//! use std::cell::Cell;
-//! let calls = Cell::new(0);
-//! let f = |x: f64| { calls.set(calls.get() + 1); x };
-//! let setup = parlab::Setup::new(0.0, 1.0).unwrap();
-//! let pool = parlab::parallel::Pool::new(2).unwrap();
-//! parlab::parallel::sweep(&f, &setup, &[10, 20], &pool).unwrap();
+#![doc = include_str!("../tests/ui/cell_is_not_sync.rs")]
 //! ```
 //!
 //! The fix uses the thread-safe versions, `Arc` and the atomics:
@@ -96,9 +84,7 @@
 //! `f64` is refused:
 //!
 //! ```compile_fail,E0594
-//! use rayon::prelude::*;
-//! let mut total = 0.0;
-//! (1..=100).into_par_iter().for_each(|n| total += 1.0 / n as f64);
+#![doc = include_str!("../tests/ui/shared_counter.rs")]
 //! ```
 //!
 //! The fix lets each task return its part and combines the parts (`sum`,
@@ -117,12 +103,7 @@
 //! by many threads at once only gets `&`:
 //!
 //! ```compile_fail,E0596
-//! use rayon::prelude::*;
-//! let setup = parlab::Setup::new(0.0, 1.0).unwrap();
-//! let f = |x: f64| 1.0 / (1.0 + x * x);
-//! let mut rng = parlab::stream::stream(7, 0);
-//! let sizes = vec![10u64, 20, 40];
-//! let values: Vec<f64> = sizes.par_iter().map(|&n| setup.apply(&f, n, &mut rng).0).collect();
+#![doc = include_str!("../tests/ui/shared_generator.rs")]
 //! ```
 //!
 //! Sharing one behind a `Mutex` compiles, but then the numbers each task
@@ -133,3 +114,27 @@
 //! A parallel float sum adds in an order that depends on the split, so its
 //! last bits may change from run to run; parlab's sweeps never sum across
 //! tasks, which is why their bits never change.
+//!
+//! # A closure cannot be sent to a worker process (E0277)
+//!
+//! A worker process has its own memory: a closure, which is code and captured
+//! memory of this process, means nothing there. The process backend takes
+//! only a [`Portable`](crate::Portable) integrand (a catalogue entry or an
+//! expression, which travel as text), so a closure does not compile, and the
+//! compiler's note says why:
+//!
+//! ```compile_fail,E0277
+#![doc = include_str!("../tests/ui/closure_to_process.rs")]
+//! ```
+//!
+//! The fix sends what a worker can rebuild: a catalogue entry by name, or an
+//! expression by its text.
+//!
+//! ```no_run
+//! let setup = parlab::Setup::new(0.0, 1.0).unwrap();
+//! let entry = parlab::catalogue::get("lecture").unwrap();
+//! let expr = parlab::Expr::parse("1/(1+x^2)").unwrap();
+//! let by_name = parlab::process::sweep(entry, &setup, &[10, 20], 2).unwrap();
+//! let by_text = parlab::process::sweep(&expr, &setup, &[10, 20], 2).unwrap();
+//! assert_eq!(by_name.points.len(), by_text.points.len());
+//! ```

@@ -16,7 +16,7 @@
 //! assert_ne!(parlab::stream::stream(7, 100).uniform(), parlab::stream::stream(8, 100).uniform());
 //! ```
 
-use crate::ziggurat;
+mod ziggurat;
 
 /// One task's random numbers: a xoshiro256++ generator. Owned by the task
 /// that draws from it; deliberately not `Copy`, so a stream is never
@@ -304,6 +304,63 @@ mod tests {
         assert_ne!(first(0, 0), first(1, 0));
         assert_ne!(first(0, 0), first(0, 1));
         assert_ne!(first(1, 0), first(0, 1));
+    }
+
+    #[test]
+    fn index_stays_in_range_and_pins_its_draws() {
+        let mut s = stream(2, 2);
+        for len in [1, 2, 3, 7, 10, 1000, usize::MAX] {
+            for _ in 0..1000 {
+                assert!(s.index(len) < len, "len {len}");
+            }
+        }
+        // A range of one has one answer, and still takes a draw.
+        let (mut a, b) = (stream(4, 4), stream(4, 4));
+        assert_eq!(a.index(1), 0);
+        assert_ne!(a, b);
+        // Value stability: the bootstrap exercise resamples with these; the first
+        // three follow from the pinned 64-bit draws: ⌊draw · 10 / 2^64⌋.
+        let mut s = stream(7, 0);
+        let got: Vec<usize> = (0..6).map(|_| s.index(10)).collect();
+        assert_eq!(got, PINNED_INDEX);
+    }
+
+    const PINNED_INDEX: [usize; 6] = [6, 5, 6, 1, 2, 6];
+
+    #[test]
+    fn index_is_uniform() {
+        // Chi-square over 10 cells, 100 000 draws: 9 degrees of freedom, so
+        // above 27.9 happens once in a thousand for a uniform index.
+        let mut s = stream(3, 3);
+        let draws = 100_000;
+        let mut counts = [0u32; 10];
+        for _ in 0..draws {
+            counts[s.index(10)] += 1;
+        }
+        let want = draws as f64 / 10.0;
+        let chi2: f64 = counts.iter().map(|&c| (c as f64 - want).powi(2) / want).sum();
+        assert!(chi2 < 27.9, "chi-square {chi2:.1} for counts {counts:?}");
+    }
+
+    #[test]
+    fn index_has_no_modulo_bias() {
+        // With len = 3·2^62, `next_u64() % len` would put half of all draws
+        // below 2^62 (those values have two preimages); an unbiased index puts a third there.
+        let len = 3usize << 62;
+        let mut s = stream(5, 5);
+        let draws = 60_000;
+        let low = (0..draws).filter(|_| s.index(len) < 1 << 62).count() as f64 / draws as f64;
+        assert!((low - 1.0 / 3.0).abs() < 0.01, "fraction below 2^62: {low:.4}, want 1/3 (modulo would give 1/2)");
+        // The same shape for a small range: len = 3 over many draws.
+        let mut s = stream(5, 6);
+        let ones = (0..draws).filter(|_| s.index(3) == 1).count() as f64 / draws as f64;
+        assert!((ones - 1.0 / 3.0).abs() < 0.01, "{ones}");
+    }
+
+    #[test]
+    #[should_panic(expected = "Stream::index needs a non-empty range")]
+    fn index_of_an_empty_range_panics() {
+        stream(1, 1).index(0);
     }
 
     #[test]

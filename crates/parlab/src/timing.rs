@@ -86,6 +86,15 @@ pub fn measure<R>(warmup: usize, repeats: usize, mut work: impl FnMut() -> R) ->
     Timing { runs }
 }
 
+/// How many threads this process may run at once: the honest `cpu_count`.
+///
+/// `std::thread::available_parallelism` respects CPU affinity and container
+/// quotas; the lecture's `mp.cpu_count()` counts the machine's CPUs. Also
+/// [`parallel::available_threads`](crate::parallel::available_threads), where the pools use it.
+pub fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// The machine a measurement was made on: record it beside every benchmark.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Machine {
@@ -114,7 +123,7 @@ impl Machine {
             })
             .unwrap_or_else(|| "unknown".into());
         Machine {
-            available_parallelism: crate::parallel::available_threads(),
+            available_parallelism: available_threads(),
             cpu_model,
             os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
             rustc: env!("PARLAB_RUSTC").to_string(),

@@ -1,7 +1,9 @@
 //! parlab's integration tests: one binary, one module per part of the lab.
 //!
+//! - `layers`: the library's modules import only downwards, and never in a circle.
 //! - `backends`: every backend gives the serial bits; errors and panics on every backend.
 //! - `checks`: the exercise checks pass the reference answers and fail known-wrong ones.
+//! - `expressions`: any text gives a value or an error, never a crash; parsed values match a reference evaluator.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
 //! - `cli`: the real `parlab` binary, good and bad input.
 //! - `bench`: `parlab bench --students`, run small: every row, side by side, and its ratios.
@@ -12,6 +14,8 @@ mod backends;
 mod bench;
 mod checks;
 mod cli;
+mod expressions;
 mod kernel;
+mod layers;
 mod notebooks;
 mod properties;

@@ -88,7 +88,7 @@ pub fn run(args: &BenchArgs) -> Result<String> {
                 bar.inc(1);
             }
         }
-        backends.push(BackendScaling { backend: kind.clone(), scaling: scaling::analyze(timings) });
+        backends.push(BackendScaling { backend: kind.clone(), scaling: scaling::analyze(timings, machine.clone()) });
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();

@@ -9,9 +9,9 @@
 
 use std::time::Duration;
 
+use crate::exercise::given::{PATIENCE, SEED, attempt};
 use crate::exercise::meeting::Meeting;
 use crate::exercise::verdict::Verdict;
-use crate::exercise::{PATIENCE, SEED, attempt};
 use crate::parallel::Pool;
 use crate::stream;
 use crate::tolerance::{self, REORDERED};

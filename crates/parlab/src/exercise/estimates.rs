@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use crate::exercise::given::{PATIENCE, attempt, lecture};
 use crate::exercise::meeting::Meeting;
 use crate::exercise::verdict::Verdict;
-use crate::exercise::{PATIENCE, attempt, lecture};
 use crate::parallel::Pool;
 use crate::tolerance;
 

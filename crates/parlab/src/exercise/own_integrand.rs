@@ -18,7 +18,7 @@
 //! - p near 6: f‴(a) = f‴(b), so the h⁴ term vanishes;
 //! - any other p: f is not smooth enough on [a, b] (a kink, a jump, √x at 0).
 
-use crate::exercise::attempt;
+use crate::exercise::given::attempt;
 use crate::exercise::verdict::Verdict;
 use crate::tolerance::{self, ROUNDING};
 use crate::{Rule, Setup, serial, sweep};

@@ -7,8 +7,8 @@
 //! lecture's area = Σ_{i=2..n}   (x_i − x_{i−1})·f(x_i)     both end intervals left out
 //! ```
 
+use crate::exercise::given::{SEED, attempt, lecture};
 use crate::exercise::verdict::Verdict;
-use crate::exercise::{SEED, attempt, lecture};
 use crate::stream;
 use crate::tolerance::{self, ROUNDING};
 use crate::{Rule, Sampler, Setup};

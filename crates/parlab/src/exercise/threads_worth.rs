@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use crate::exercise::attempt;
+use crate::exercise::given::attempt;
 use crate::exercise::verdict::Verdict;
 use crate::scaling::{self, Scaling};
-use crate::timing::Timing;
+use crate::timing::{Machine, Timing};
 
 /// The shape of `threads_worth_using`: a measurement in, a thread count out.
 pub type ThreadsWorthUsing = dyn Fn(&Scaling) -> usize;
@@ -58,5 +58,7 @@ fn judge(threads_worth_using: &ThreadsWorthUsing, verdict: &mut Verdict) -> Resu
 /// A measurement with one run of `micros[i]` µs on i + 1 threads.
 fn made_up(micros: &[u64]) -> Scaling {
     let run = |us: u64| Timing { runs: vec![Duration::from_micros(us)] };
-    scaling::analyze(micros.iter().enumerate().map(|(i, &us)| (i + 1, run(us))).collect())
+    // A made-up machine with a core for every row: none is oversubscribed.
+    let machine = Machine { available_parallelism: micros.len(), ..Machine::current() };
+    scaling::analyze(micros.iter().enumerate().map(|(i, &us)| (i + 1, run(us))).collect(), machine)
 }

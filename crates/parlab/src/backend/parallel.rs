@@ -13,7 +13,11 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::integrand::{Integrand, with_integrand};
 use crate::rule::Setup;
-use crate::sweep::{self, Backend, Sweep};
+use crate::task::runner;
+use crate::task::{self, Backend, Sweep};
+
+// It lives in `timing`, with the machine's other facts; the pools use it here.
+pub use crate::timing::available_threads;
 
 /// A pool of worker threads, built once and reused.
 ///
@@ -157,14 +161,6 @@ impl std::fmt::Debug for Pool {
     }
 }
 
-/// How many threads this process may run at once: the honest `cpu_count`.
-///
-/// `std::thread::available_parallelism` respects CPU affinity and container
-/// quotas; the lecture's `mp.cpu_count()` counts the machine's CPUs.
-pub fn available_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
 /// One estimate per size, spread over the pool's threads by work stealing.
 ///
 /// # Scope
@@ -188,7 +184,7 @@ pub fn available_threads() -> usize {
 /// assert!(par.same_bits(&ser));
 /// ```
 pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], pool: &Pool) -> Result<Sweep> {
-    sweep::check(setup, sizes)?;
+    task::check(setup, sizes)?;
     with_integrand!(f, |f| sweep_with(f, setup, sizes, pool))
 }
 
@@ -203,11 +199,11 @@ fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], pool: 
                 // scope: `f` and `setup` are captured by reference; rayon
                 // guarantees they outlive every task.
                 let worker = rayon::current_thread_index().unwrap_or(0);
-                sweep::timed_task(f, setup, index, n, worker, t0)
+                runner::timed_task(f, setup, index, n, worker, t0)
             })
             .collect()
     });
-    sweep::assemble(setup, Backend::Rayon { threads: pool.threads }, results, t0.elapsed())
+    runner::assemble(setup, Backend::Rayon { threads: pool.threads }, results, t0.elapsed())
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use std::time::Instant;
 use crate::error::Result;
 use crate::integrand::{Integrand, with_integrand};
 use crate::rule::Setup;
-use crate::sweep::{self, Backend, Sweep};
+use crate::task::runner;
+use crate::task::{self, Backend, Sweep};
 
 /// One estimate per size, one after the other, on the calling thread.
 ///
@@ -27,13 +28,13 @@ use crate::sweep::{self, Backend, Sweep};
 /// assert!((sweep.values()[2] - std::f64::consts::FRAC_PI_4).abs() < 0.01);
 /// ```
 pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {
-    sweep::check(setup, sizes)?;
+    task::check(setup, sizes)?;
     with_integrand!(f, |f| sweep_with(f, setup, sizes))
 }
 
 fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {
     let t0 = Instant::now();
     let results: Vec<_> =
-        sizes.iter().enumerate().map(|(index, &n)| sweep::timed_task(f, setup, index, n, 0, t0)).collect();
-    sweep::assemble(setup, Backend::Serial, results, t0.elapsed())
+        sizes.iter().enumerate().map(|(index, &n)| runner::timed_task(f, setup, index, n, 0, t0)).collect();
+    runner::assemble(setup, Backend::Serial, results, t0.elapsed())
 }

@@ -11,7 +11,8 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::integrand::{Integrand, with_integrand};
 use crate::rule::Setup;
-use crate::sweep::{self, Backend, Sweep};
+use crate::task::runner;
+use crate::task::{self, Backend, Sweep};
 
 /// One estimate per size, the sizes cut into `threads` contiguous blocks.
 ///
@@ -34,7 +35,7 @@ pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], threads: usize) ->
     if threads == 0 {
         return Err(Error::ZeroThreads);
     }
-    sweep::check(setup, sizes)?;
+    task::check(setup, sizes)?;
     with_integrand!(f, |f| sweep_with(f, setup, sizes, threads))
 }
 
@@ -52,7 +53,7 @@ fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], thread
                     chunk
                         .iter()
                         .enumerate()
-                        .map(|(i, &n)| sweep::timed_task(f, setup, worker * block + i, n, worker, t0))
+                        .map(|(i, &n)| runner::timed_task(f, setup, worker * block + i, n, worker, t0))
                         .collect::<Vec<_>>()
                 })
             })
@@ -63,5 +64,5 @@ fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], thread
             .flat_map(|h| h.join().expect("a chunk thread panicked outside its tasks"))
             .collect::<Vec<_>>()
     });
-    sweep::assemble(setup, Backend::Chunked { threads }, results, t0.elapsed())
+    runner::assemble(setup, Backend::Chunked { threads }, results, t0.elapsed())
 }

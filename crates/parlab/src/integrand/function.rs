@@ -1,0 +1,53 @@
+//! The one trait every integrand implements.
+
+use super::compiled::Compiled;
+use super::recipe::Recipe;
+
+/// A function of one real variable that can be integrated, from any thread.
+///
+/// # Scope
+///
+/// The bound is `Sync` because parallel backends share one integrand by
+/// reference (`&dyn Integrand`) between all their threads: sharing a `&T`
+/// across threads is exactly what `T: Sync` allows, and making `Sync` part of
+/// the trait is what lets every `&dyn Integrand` cross. A closure that captures an `Rc` or a `Cell`
+/// is not `Sync`, so it is refused at compile time:
+///
+/// ```compile_fail,E0277
+#[doc = include_str!("../../tests/ui/integrand_must_be_sync.rs")]
+/// ```
+///
+/// # Examples
+///
+/// ```
+/// use parlab::Integrand;
+/// let square = |x: f64| x * x;
+/// assert_eq!(square.eval(3.0), 9.0);
+/// assert!(square.recipe().is_none()); // a closure cannot travel to another process
+/// ```
+pub trait Integrand: Sync {
+    /// The value at `x`.
+    fn eval(&self, x: f64) -> f64;
+
+    /// How another process can rebuild this integrand, if it can: `Some` only
+    /// for the [`Portable`](crate::Portable) ones (a catalogue entry, an
+    /// expression, and a [`Func`](crate::Func) made from either).
+    fn recipe(&self) -> Option<Recipe> {
+        None
+    }
+
+    /// The function compiled into parlab's rules that computes exactly these
+    /// values, if there is one: only the catalogue's `lecture` entry says so.
+    /// Leave it `None`; a wrong answer here gives wrong integrals.
+    #[doc(hidden)]
+    fn compiled(&self) -> Option<Compiled> {
+        None
+    }
+}
+
+impl<F: Fn(f64) -> f64 + Sync + ?Sized> Integrand for F {
+    #[inline]
+    fn eval(&self, x: f64) -> f64 {
+        self(x)
+    }
+}
