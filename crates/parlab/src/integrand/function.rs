@@ -29,6 +29,36 @@ pub trait Integrand: Sync {
     /// The value at `x`.
     fn eval(&self, x: f64) -> f64;
 
+    /// The values at every point of `xs`, into `out` (of the same length).
+    ///
+    /// The rules evaluate a block of points with one call, so a `&dyn
+    /// Integrand` costs one indirect call per block, not per point. The
+    /// default loops over [`Integrand::eval`]; for a closure or a `fn` item it
+    /// is compiled where the integrand becomes a `&dyn Integrand`, with the
+    /// function inlined into the loop. An integrand that evaluates blocks
+    /// faster (an [`Expr`](crate::Expr)) overrides it; it must give exactly
+    /// the bits `eval` gives at each point.
+    ///
+    /// # Panics
+    ///
+    /// May panic if `out` is shorter than `xs`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::Integrand;
+    /// let square = |x: f64| x * x;
+    /// let mut out = [0.0; 3];
+    /// square.eval_block(&[1.0, 2.0, 3.0], &mut out);
+    /// assert_eq!(out, [1.0, 4.0, 9.0]);
+    /// ```
+    #[inline]
+    fn eval_block(&self, xs: &[f64], out: &mut [f64]) {
+        for (y, &x) in out[..xs.len()].iter_mut().zip(xs) {
+            *y = self.eval(x);
+        }
+    }
+
     /// How another process can rebuild this integrand, if it can: `Some` only
     /// for the [`Portable`](crate::Portable) ones (a catalogue entry, an
     /// expression, and a [`Func`](crate::Func) made from either).
