@@ -31,6 +31,9 @@ pub fn note(text: &str) {
 }
 
 /// Formats seconds for people: `4.2 s`, `3 min 05 s`.
+///
+/// Ours, not indicatif's `HumanDuration`: that one rounds to the largest unit
+/// ("1 minute" for 85 s), and the test summary's step times are read to the second.
 pub fn human(elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
     if secs < 60.0 {
