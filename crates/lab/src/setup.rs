@@ -197,14 +197,23 @@ pub const EVCXR_CLIENT_VERSION: &str = "1";
 
 /// The kernel spec: our launcher (which gives each kernel a build folder of its
 /// own, see `kernel.rs`) running the pinned evcxr, and the variables the notebooks rely on.
+///
+/// `PATH` starts with the toolchain's own `bin/`: evcxr and rust-analyzer run
+/// `cargo` and `rustc` many times per cell, and calling them directly skips
+/// rustup's proxy each time (about a tenth of a kernel's start).
 pub fn kernel_spec(lab: &Lab, evcxr: &Path) -> anyhow::Result<serde_json::Value> {
     let launcher = std::env::current_exe().context("cannot tell where `cargo lab` itself is")?;
+    let sysroot = step::output("rustc", &["--print", "sysroot"]).context("cannot run `rustc --print sysroot`")?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(std::iter::once(Path::new(&sysroot).join("bin")).chain(std::env::split_paths(&path)))
+        .context("a folder on PATH holds a `:`")?;
     Ok(json!({
         "argv": [launcher, "kernel", "--lab-dir", lab.dir, "--", evcxr, "--control_file", "{connection_file}"],
         "display_name": "Rust",
         "language": "rust",
         "interrupt_mode": "message",
         "env": {
+            "PATH": path.to_string_lossy(),
             "PARLAB_BIN": lab.parlab_bin(),
             "EVCXR_CONFIG_DIR": lab.evcxr_config(),
             "XDG_CACHE_HOME": lab.cache_home(),
@@ -333,7 +342,7 @@ fn parlab_binary(lab: &Lab) -> anyhow::Result<()> {
 
 /// What the template's build depends on: when none of it changed, warming is skipped.
 ///
-/// The kernel's version and settings, the compiler, every notebook's first cell,
+/// The kernel's version, spec and settings, the compiler, every notebook's first cell,
 /// `Cargo.lock`, and the sources of the crates the notebooks load. A change in
 /// `crates/parlab` or `crates/parlab-viz` is noticed here and rebuilt.
 pub fn warm_stamp(lab: &Lab, notebooks: &[PathBuf]) -> anyhow::Result<String> {
@@ -342,6 +351,8 @@ pub fn warm_stamp(lab: &Lab, notebooks: &[PathBuf]) -> anyhow::Result<String> {
     EVCXR_VERSION.hash(&mut hasher);
     EVCXR_TOML.hash(&mut hasher);
     KERNELS_CARGO_CONFIG.hash(&mut hasher);
+    // The kernel's command and environment (the toolchain it finds first, among others).
+    std::fs::read(lab.kernel_json()).ok().hash(&mut hasher);
     step::output("rustc", &["-vV"]).hash(&mut hasher);
     for path in notebooks {
         let nb = parlab_lab::notebook::read(path)?;
