@@ -66,3 +66,24 @@ fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], thread
     });
     runner::assemble(setup, Backend::Chunked { threads }, results, t0.elapsed())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_block_goes_to_one_thread_and_keeps_its_place() {
+        let setup = Setup::new(0.0, 1.0).unwrap();
+        let sizes = [7, 3, 9, 1, 4, 8, 2];
+        let sweep = sweep(&|x: f64| x, &setup, &sizes, 3).unwrap();
+        // Blocks of ceil(7 / 3) = 3: sizes 0..3 on thread 0, 3..6 on thread 1, 6 on thread 2.
+        let records: Vec<(usize, u64, usize)> = sweep.tasks.iter().map(|t| (t.index, t.n, t.worker)).collect();
+        let want: Vec<(usize, u64, usize)> = sizes.iter().enumerate().map(|(i, &n)| (i, n, i / 3)).collect();
+        assert_eq!(records, want);
+        assert_eq!(sweep.points.iter().map(|p| p.n).collect::<Vec<_>>(), sizes);
+        assert_eq!(sweep.backend, Backend::Chunked { threads: 3 });
+        // More threads than sizes: one size each, and no empty thread.
+        let wide = super::sweep(&|x: f64| x, &setup, &[5, 6], 8).unwrap();
+        assert_eq!(wide.tasks.iter().map(|t| t.worker).collect::<Vec<_>>(), [0, 1]);
+    }
+}

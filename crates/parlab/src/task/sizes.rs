@@ -73,6 +73,20 @@ mod tests {
     }
 
     #[test]
+    fn every_rule_gets_the_sizes_it_accepts() {
+        assert_eq!(below(0), Vec::<u64>::new());
+        assert_eq!(accepted_below(Rule::Lecture, 4), [0, 1, 2, 3]);
+        assert_eq!(accepted_below(Rule::Partition, 2), [0, 1]);
+        assert_eq!(accepted_below(Rule::MonteCarlo, 4), [1, 2, 3]);
+        assert_eq!(accepted_below(Rule::Trapezoid, 1), Vec::<u64>::new());
+        assert_eq!(accepted_below(Rule::Simpson, 9), [2, 4, 6, 8]);
+        let setup = Setup::new(0.0, 1.0).unwrap();
+        for rule in Rule::ALL {
+            assert_eq!(check(&setup.with_rule(rule), &accepted_below(rule, 50)), Ok(()), "{rule}");
+        }
+    }
+
+    #[test]
     fn doubling_stops_at_the_end_and_never_overflows() {
         assert_eq!(doubling(3, 3), vec![3]);
         assert_eq!(doubling(5, 4), Vec::<u64>::new());
