@@ -205,8 +205,9 @@ pub fn kernel_spec(lab: &Lab, evcxr: &Path) -> anyhow::Result<serde_json::Value>
     let launcher = std::env::current_exe().context("cannot tell where `cargo lab` itself is")?;
     let sysroot = step::output("rustc", &["--print", "sysroot"]).context("cannot run `rustc --print sysroot`")?;
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let path = std::env::join_paths(std::iter::once(Path::new(&sysroot).join("bin")).chain(std::env::split_paths(&path)))
-        .context("a folder on PATH holds a `:`")?;
+    let path =
+        std::env::join_paths(std::iter::once(Path::new(&sysroot).join("bin")).chain(std::env::split_paths(&path)))
+            .context("a folder on PATH holds a `:`")?;
     Ok(json!({
         "argv": [launcher, "kernel", "--lab-dir", lab.dir, "--", evcxr, "--control_file", "{connection_file}"],
         "display_name": "Rust",
