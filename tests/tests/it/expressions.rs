@@ -3,12 +3,15 @@
 //!
 //! - a reference evaluator written here (an expression tree, printed with
 //!   the fewest parentheses the usual precedence allows) against each
-//!   evaluator: precedence, unary minus, `^` grouping to the right,
-//!   functions, constants, numbers in every notation;
+//!   evaluator, point by point and over blocks: precedence, unary minus, `^`
+//!   grouping to the right, functions, constants, numbers in every notation;
 //! - arbitrary text, and generated deep or long expressions (nested
 //!   parentheses, calls, signs and powers; flat sums and products of up to a
 //!   hundred thousand terms): a value or an error, never a panic, an abort or
-//!   a hang, on a thread with a small stack; where evaluators both answer, they agree.
+//!   a hang, on a thread with a small stack; where evaluators both answer, they agree;
+//! - blocks of every length (empty, odd, across the evaluator's chunks), NaN
+//!   and ±∞ in and out, and expressions at the depth limit: a block gives the
+//!   bits of each point.
 //!
 //! Fuzzing on stable: proptest, with a fixed number of cases, so it is bounded in time.
 
@@ -17,16 +20,61 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use parlab::{Expr, Integrand};
 use proptest::prelude::*;
 
-/// One way parlab evaluates an expression's text: parse once, then evaluate at any x.
-type Parsed = Box<dyn Fn(f64) -> f64>;
+/// One way parlab evaluates an expression's text: parse once, then evaluate at the given points.
+type Parsed = Box<dyn Fn(&[f64]) -> Vec<f64>>;
 
 /// An evaluator: its name, and how it parses a text.
 type Evaluator = (&'static str, fn(&str) -> parlab::Result<Parsed>);
 
 /// Every evaluator of expressions parlab has. A new one is one more line here.
-const EVALUATORS: &[Evaluator] = &[("exmex, after the precedence pass (Expr)", |text| {
-    Expr::parse(text).map(|e| Box::new(move |x| e.eval(x)) as Parsed)
-})];
+const EVALUATORS: &[Evaluator] = &[
+    ("Expr::eval, point by point", |text| {
+        Expr::parse(text).map(|e| Box::new(move |xs: &[f64]| xs.iter().map(|&x| e.eval(x)).collect()) as Parsed)
+    }),
+    ("Expr::eval_block, all points in one block", |text| {
+        Expr::parse(text).map(|e| Box::new(move |xs: &[f64]| block(&e, xs)) as Parsed)
+    }),
+    ("Expr::eval_block, blocks of 1, 2, 3 … points", |text| {
+        Expr::parse(text).map(|e| {
+            Box::new(move |xs: &[f64]| {
+                let mut out = Vec::new();
+                let mut rest = xs;
+                for len in 1.. {
+                    let (now, later) = rest.split_at(len.min(rest.len()));
+                    out.extend(block(&e, now));
+                    rest = later;
+                    if rest.is_empty() {
+                        break;
+                    }
+                }
+                out
+            }) as Parsed
+        })
+    }),
+    ("Expr::eval_block, in the middle of a long block", |text| {
+        Expr::parse(text).map(|e| {
+            Box::new(move |xs: &[f64]| {
+                // Many copies of the points, and the copy starting at point 1021
+                // (filler before it), so the points lie across the evaluator's
+                // inner chunks wherever their edges are.
+                let offset = 1021;
+                let mut long = vec![0.25; offset];
+                long.extend(xs.iter().cycle().take(3000));
+                block(&e, &long)[offset..offset + xs.len()].to_vec()
+            }) as Parsed
+        })
+    }),
+];
+
+/// `eval_block` over `xs`, into an `out` longer than `xs` that must stay untouched past `xs.len()`.
+fn block(e: &Expr, xs: &[f64]) -> Vec<f64> {
+    let marker = f64::from_bits(0x7ff8_dead_beef_0001);
+    let mut out = vec![marker; xs.len() + 3];
+    e.eval_block(xs, &mut out);
+    assert!(out[xs.len()..].iter().all(|y| y.to_bits() == marker.to_bits()), "eval_block wrote past the block");
+    out.truncate(xs.len());
+    out
+}
 
 /// The stack each check runs on: a parse must fit in much less than a thread's usual 2 MiB.
 const STACK: usize = 512 * 1024;
@@ -54,7 +102,7 @@ fn check_all(text: &str) -> Vec<Outcome> {
                     let parsed = catch_unwind(AssertUnwindSafe(|| parse(&text)))
                         .unwrap_or_else(|_| panic!("{name} panicked parsing {:?}", shorten(&text)));
                     let values = parsed.ok().map(|f| {
-                        catch_unwind(AssertUnwindSafe(|| XS.iter().map(|&x| f(x)).collect::<Vec<f64>>()))
+                        catch_unwind(AssertUnwindSafe(|| f(&XS)))
                             .unwrap_or_else(|_| panic!("{name} panicked evaluating {:?}", shorten(&text)))
                     });
                     Outcome { name, values }
@@ -109,23 +157,24 @@ const FUNCTIONS: [&str; 19] = [
     "abs", "signum", "floor", "ceil",
 ];
 
+/// What each function means: libm's function, or the exact operation of `f64`.
 fn call(name: &str, a: f64) -> f64 {
     match name {
-        "sin" => a.sin(),
-        "cos" => a.cos(),
-        "tan" => a.tan(),
-        "asin" => a.asin(),
-        "acos" => a.acos(),
-        "atan" => a.atan(),
-        "sinh" => a.sinh(),
-        "cosh" => a.cosh(),
-        "tanh" => a.tanh(),
-        "exp" => a.exp(),
-        "ln" => a.ln(),
-        "log10" => a.log10(),
-        "log2" => a.log2(),
+        "sin" => libm::sin(a),
+        "cos" => libm::cos(a),
+        "tan" => libm::tan(a),
+        "asin" => libm::asin(a),
+        "acos" => libm::acos(a),
+        "atan" => libm::atan(a),
+        "sinh" => libm::sinh(a),
+        "cosh" => libm::cosh(a),
+        "tanh" => libm::tanh(a),
+        "exp" => libm::exp(a),
+        "ln" => libm::log(a),
+        "log10" => libm::log10(a),
+        "log2" => libm::log2(a),
         "sqrt" => a.sqrt(),
-        "cbrt" => a.cbrt(),
+        "cbrt" => libm::cbrt(a),
         "abs" => a.abs(),
         "signum" => a.signum(),
         "floor" => a.floor(),
@@ -150,7 +199,7 @@ impl Tree {
                     '-' => a - b,
                     '*' => a * b,
                     '/' => a / b,
-                    '^' => a.powf(b),
+                    '^' => libm::pow(a, b),
                     _ => unreachable!(),
                 }
             }
@@ -283,7 +332,7 @@ fn deep_or_long(kind: usize, k: usize) -> Known {
     let nested = |open: &str, close: &str| format!("{}x{}", open.repeat(k), close.repeat(k));
     let (text, depth, tokens, value): (String, usize, usize, Value) = match kind {
         0 => (nested("(", ")"), k + 1, 2 * k + 1, |_, x| x),
-        1 => (nested("sin(", ")"), k + 1, 3 * k + 1, |k, x| (0..k).fold(x, |v, _| v.sin())),
+        1 => (nested("sin(", ")"), k + 1, 3 * k + 1, |k, x| (0..k).fold(x, |v, _| libm::sin(v))),
         2 => (nested("-", ""), k + 1, k + 1, |k, x| if k % 2 == 0 { x } else { -x }),
         3 => (nested("1^", ""), k + 1, 2 * k + 1, |_, _| 1.0),
         4 => (vec!["x"; k + 1].join("+"), 1, 2 * k + 1, |k, x| (0..k).fold(x, |v, _| v + x)),
@@ -342,4 +391,83 @@ fn numbers_in_every_notation_read_as_rust_reads_them() {
         }
     }
     assert!(Expr::parse("2e999").unwrap_err().to_string().contains("infinity"));
+}
+
+/// The bits `eval` gives at each point of `xs`.
+fn point_by_point(e: &Expr, xs: &[f64]) -> Vec<f64> {
+    xs.iter().map(|&x| e.eval(x)).collect()
+}
+
+fn same_all(p: &[f64], q: &[f64]) -> bool {
+    p.len() == q.len() && p.iter().zip(q).all(|(u, v)| same(*u, *v))
+}
+
+#[test]
+fn blocks_of_every_length_give_the_bits_of_each_point() {
+    let xs: Vec<f64> = (0..1100).map(|i| -3.0 + i as f64 * 0.005_3).collect();
+    for text in ["1/(1+x^2)", "exp(-x^2)*sin(3*x)", "x^x - 2^-x/(x - 0.5)", "sqrt(abs(x))^3 - cbrt(x)", "2", "x", "-x"]
+    {
+        let e = Expr::parse(text).unwrap();
+        let lengths = (0..=40).chain([255, 256, 257, 511, 512, 513, 1023, 1100]);
+        for len in lengths {
+            let xs = &xs[xs.len() - len..];
+            assert!(same_all(&block(&e, xs), &point_by_point(&e, xs)), "{text}, a block of {len}");
+        }
+    }
+    // An empty block writes nothing, even into an empty `out`.
+    Expr::parse("1/x").unwrap().eval_block(&[], &mut []);
+}
+
+#[test]
+fn nan_and_infinities_pass_through_blocks_as_through_points() {
+    let specials = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, 1.0, -1.0, 5e-324, f64::MAX];
+    let at = |text: &str| {
+        let e = Expr::parse(text).unwrap();
+        let values = block(&e, &specials);
+        assert!(same_all(&values, &point_by_point(&e, &specials)), "{text}");
+        values
+    };
+    // IEEE arithmetic, with nothing folded away: 0*x is NaN at ±∞, x - x is NaN at ∞.
+    let [nan, inf, ninf, zero, nzero, one, ..] = at("1/x")[..] else { unreachable!() };
+    assert!(nan.is_nan() && inf == 0.0 && ninf.to_bits() == (-0.0f64).to_bits() && one == 1.0);
+    assert_eq!((zero, nzero), (f64::INFINITY, f64::NEG_INFINITY));
+    let times_zero = at("0*x");
+    assert!(times_zero[0].is_nan() && times_zero[1].is_nan() && times_zero[2].is_nan() && times_zero[3] == 0.0);
+    assert!(at("x - x")[1].is_nan());
+    assert!(at("sqrt(x)")[6].is_nan() && at("ln(x)")[3] == f64::NEG_INFINITY);
+    assert_eq!(at("x^2")[8], f64::INFINITY);
+    // libm's pow: anything to the power 0 is 1, NaN too; 1 to any power is 1.
+    assert!(at("x^0").iter().all(|&y| y == 1.0));
+    assert_eq!(at("1^x")[0], 1.0);
+    // A NaN in the middle of a block spoils its own point only.
+    let xs = [0.5, f64::NAN, 0.5];
+    let values = block(&Expr::parse("1/(1+x^2)").unwrap(), &xs);
+    assert!(values[0] == 0.8 && values[1].is_nan() && values[2] == 0.8, "{values:?}");
+}
+
+#[test]
+fn expressions_at_the_depth_limit_evaluate_in_blocks() {
+    let k = Expr::MAX_DEPTH - 1;
+    let xs: Vec<f64> = (0..600).map(|i| -1.0 + i as f64 / 300.0).collect();
+    // Each level leaves a value waiting for the inner ones: the most registers an expression can need.
+    let waiting = format!("{}x{}", "sin(x)*(1+".repeat(k), ")".repeat(k));
+    let nested = [
+        format!("{}x{}", "(".repeat(k), ")".repeat(k)),
+        format!("{}x{}", "sin(".repeat(k), ")".repeat(k)),
+        format!("{}x", "-".repeat(k)),
+        format!("{}x", "1.0001^".repeat(k)),
+        waiting.clone(),
+    ];
+    for text in &nested {
+        let e = Expr::parse(text).unwrap_or_else(|err| panic!("{err}"));
+        let values = block(&e, &xs);
+        assert!(same_all(&values, &point_by_point(&e, &xs)), "{}…", &text[..30]);
+    }
+    // And the waiting one means what it says: sin(x)*(1 + sin(x)*(1 + … x)).
+    let e = Expr::parse(&waiting).unwrap();
+    for &x in &xs {
+        let want = (0..k).fold(x, |inner, _| libm::sin(x) * (1.0 + inner));
+        assert!(same(e.eval(x), want), "at {x}: {} vs {want}", e.eval(x));
+    }
+    assert!(Expr::parse(&format!("{}x{}", "sin(x)*(1+".repeat(k + 1), ")".repeat(k + 1))).is_err());
 }

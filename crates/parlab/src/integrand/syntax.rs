@@ -1,17 +1,16 @@
-//! Standard precedence for expressions, in front of exmex.
+//! Reading an expression's text: tokens, the usual precedence, and the limits.
 //!
-//! exmex binds unary minus tighter than `^`, reads `^` from the left, and
-//! ranks `/` above `*` and `-` above `+`, so it reads `-x^2` as `(−x)²`,
-//! `2^3^2` as `(2³)²`, and `a*b/c` as `a*(b/c)`: a student typing `exp(-x^2)`
-//! would silently integrate exp(+x²). This pass parses with the usual rules —
-//! `^` binds tightest and groups to the right, then unary signs, then `* /`,
-//! then `+ -`, each group from the left — and hands exmex a fully
-//! parenthesised text, so exmex's own precedence never matters. It also writes
-//! every number out in plain decimals (exmex does not read `2e-3`).
+//! `^` binds tightest and groups to the right (`2^3^2` is 2⁹), then unary
+//! signs (`-x^2` is −(x²), `2^-x` is 2^(−x)), then `* /`, then `+ -`, each
+//! group from the left. The parser writes the expression out in postfix
+//! order (`1/(1+x^2)` becomes `1 1 x 2 ^ + /`), which the compiler turns
+//! into a flat program.
 //!
 //! The parser recurses once per level of nesting, so nesting is limited to
-//! [`MAX_DEPTH`] levels, and the text to [`MAX_TOKENS`] tokens: exmex's time
-//! grows with the square of the number of operators.
+//! [`MAX_DEPTH`] levels, and the text to [`MAX_TOKENS`] tokens, so any text
+//! is read in bounded time and stack.
+
+use super::operation::{Binary, Unary, constant};
 
 /// How deep parentheses, function calls, signs and powers may nest inside one another.
 pub(crate) const MAX_DEPTH: usize = 100;
@@ -19,20 +18,45 @@ pub(crate) const MAX_DEPTH: usize = 100;
 /// How many tokens (numbers, names, operators, parentheses) an expression may have.
 pub(crate) const MAX_TOKENS: usize = 2000;
 
-/// Rewrites `text` with explicit parentheses, or says what is wrong and where.
-pub(crate) fn parenthesise(text: &str) -> Result<String, String> {
-    let tokens = tokenize(text)?;
+/// One step of an expression in postfix order: push a value, or replace the
+/// top one or two values of the stack by an operation's result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Step {
+    Number(f64),
+    X,
+    Unary(Unary),
+    Binary(Binary),
+}
+
+/// Why a text is not an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// It does not parse: what is wrong and where.
+    Syntax(String),
+    /// It parses, but uses a name that is not `x`, a constant or a function.
+    UnknownName(String),
+}
+
+/// The steps of `text` in postfix order, or why it is not an expression.
+///
+/// A syntax error is reported before an unknown name, wherever they are.
+pub(crate) fn parse(text: &str) -> Result<Vec<Step>, Refusal> {
+    let tokens = tokenize(text).map_err(Refusal::Syntax)?;
     if tokens.len() > MAX_TOKENS {
-        return Err(format!(
+        return Err(Refusal::Syntax(format!(
             "it has {} tokens (numbers, names, operators, parentheses), more than the limit of {MAX_TOKENS}: write it shorter",
             tokens.len()
-        ));
+        )));
     }
-    let mut parser = Parser { tokens: &tokens, pos: 0, depth: 0 };
-    let out = parser.sum()?;
-    match parser.peek() {
-        None => Ok(out),
-        Some(token) => Err(format!("unexpected `{}` after a complete expression", token.text())),
+    let mut parser =
+        Parser { tokens: &tokens, pos: 0, depth: 0, steps: Vec::with_capacity(tokens.len()), unknown: None };
+    parser.sum().map_err(Refusal::Syntax)?;
+    if let Some(token) = parser.peek() {
+        return Err(Refusal::Syntax(format!("unexpected `{}` after a complete expression", token.text())));
+    }
+    match parser.unknown {
+        Some(name) => Err(Refusal::UnknownName(name)),
+        None => Ok(parser.steps),
     }
 }
 
@@ -109,6 +133,10 @@ struct Parser<'a> {
     pos: usize,
     /// How many `signed` calls are open: every level of nesting passes through one.
     depth: usize,
+    /// The expression so far, in postfix order.
+    steps: Vec<Step>,
+    /// The first name that is not `x`, a constant or a function.
+    unknown: Option<String>,
 }
 
 impl Parser<'_> {
@@ -125,40 +153,33 @@ impl Parser<'_> {
         }
     }
 
-    /// sum := product (('+' | '-') product)*
-    fn sum(&mut self) -> Result<String, String> {
-        let first = self.product()?;
-        let mut rest = Vec::new();
-        loop {
-            let op = if self.eat('+') {
-                '+'
-            } else if self.eat('-') {
-                '-'
-            } else {
-                return Ok(grouped_from_the_left(first, rest));
-            };
-            rest.push((op, self.product()?));
+    /// One of `ops`, eaten, as an operation.
+    fn eat_one_of(&mut self, ops: [char; 2]) -> Option<Binary> {
+        ops.into_iter().find(|&op| self.eat(op)).and_then(Binary::from_char)
+    }
+
+    /// sum := product (('+' | '-') product)*   — a loop, so `a-b-c` is (a−b)−c
+    fn sum(&mut self) -> Result<(), String> {
+        self.product()?;
+        while let Some(op) = self.eat_one_of(['+', '-']) {
+            self.product()?;
+            self.steps.push(Step::Binary(op));
         }
+        Ok(())
     }
 
     /// product := signed (('*' | '/') signed)*
-    fn product(&mut self) -> Result<String, String> {
-        let first = self.signed()?;
-        let mut rest = Vec::new();
-        loop {
-            let op = if self.eat('*') {
-                '*'
-            } else if self.eat('/') {
-                '/'
-            } else {
-                return Ok(grouped_from_the_left(first, rest));
-            };
-            rest.push((op, self.signed()?));
+    fn product(&mut self) -> Result<(), String> {
+        self.signed()?;
+        while let Some(op) = self.eat_one_of(['*', '/']) {
+            self.signed()?;
+            self.steps.push(Step::Binary(op));
         }
+        Ok(())
     }
 
     /// signed := ('-' | '+') signed | power
-    fn signed(&mut self) -> Result<String, String> {
+    fn signed(&mut self) -> Result<(), String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(format!(
@@ -166,7 +187,7 @@ impl Parser<'_> {
             ));
         }
         let out = if self.eat('-') {
-            self.signed().map(|inner| format!("(-{inner})"))
+            self.signed().map(|()| self.steps.push(Step::Unary(Unary::Neg)))
         } else if self.eat('+') {
             self.signed()
         } else {
@@ -177,98 +198,140 @@ impl Parser<'_> {
     }
 
     /// power := atom ('^' signed)?   — right-grouping, and `2^-x` is 2^(−x)
-    fn power(&mut self) -> Result<String, String> {
-        let base = self.atom()?;
+    fn power(&mut self) -> Result<(), String> {
+        self.atom()?;
         if self.eat('^') {
-            let exponent = self.signed()?;
-            Ok(format!("({base}^{exponent})"))
-        } else {
-            Ok(base)
+            self.signed()?;
+            self.steps.push(Step::Binary(Binary::Pow));
         }
+        Ok(())
     }
 
     /// atom := number | name '(' sum ')' | name | '(' sum ')'
-    fn atom(&mut self) -> Result<String, String> {
-        match self.tokens.get(self.pos).cloned() {
-            Some(Token::Number(_, value)) => {
+    fn atom(&mut self) -> Result<(), String> {
+        let tokens = self.tokens;
+        match tokens.get(self.pos) {
+            Some(&Token::Number(_, value)) => {
                 self.pos += 1;
-                // Plain decimals that read back to the same value: Rust's shortest round trip.
-                Ok(format!("({value})"))
+                self.steps.push(Step::Number(value));
+                Ok(())
             }
             Some(Token::Name(name)) => {
                 self.pos += 1;
+                let value = if name == "x" { Some(Step::X) } else { constant(name).map(Step::Number) };
+                let function = Unary::function(name);
                 if self.eat('(') {
-                    let argument = self.sum()?;
+                    if value.is_some() {
+                        return Err(format!("`{name}` is not a function: write `{name}*(…)` to multiply"));
+                    }
+                    self.sum()?;
                     if !self.eat(')') {
                         return Err(format!("`{name}(` is missing its `)`"));
                     }
-                    Ok(format!("{name}({argument})"))
+                    match function {
+                        Some(f) => self.steps.push(Step::Unary(f)),
+                        None => self.unknown_name(name),
+                    }
+                    Ok(())
+                } else if function.is_some() {
+                    Err(format!("`{name}` is a function: write `{name}(…)`"))
                 } else {
-                    Ok(format!("({name})"))
+                    match value {
+                        Some(step) => self.steps.push(step),
+                        None => {
+                            self.unknown_name(name);
+                            self.steps.push(Step::Number(f64::NAN));
+                        }
+                    }
+                    Ok(())
                 }
             }
             Some(Token::Op('(')) => {
                 self.pos += 1;
-                let inner = self.sum()?;
+                self.sum()?;
                 if !self.eat(')') {
                     return Err("a `(` is missing its `)`".into());
                 }
-                Ok(format!("({inner})"))
+                Ok(())
             }
             Some(token) => Err(format!("expected a number, a name or `(`, found `{}`", token.text())),
             None => Err("the expression ends where a number, a name or `(` should follow".into()),
         }
     }
-}
 
-/// `a op b op c …` as `((a op b) op c) …`, in one pass over the text.
-fn grouped_from_the_left(first: String, rest: Vec<(char, String)>) -> String {
-    if rest.is_empty() {
-        return first;
+    fn unknown_name(&mut self, name: &str) {
+        self.unknown.get_or_insert_with(|| name.to_string());
     }
-    let mut out = "(".repeat(rest.len());
-    out.push_str(&first);
-    for (op, operand) in rest {
-        out.push(op);
-        out.push_str(&operand);
-        out.push(')');
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_usual_precedence() {
-        let p = |s| parenthesise(s).unwrap();
-        assert_eq!(p("-x^2"), "(-((x)^(2)))");
-        assert_eq!(p("2^3^2"), "((2)^((3)^(2)))");
-        assert_eq!(p("2^-x"), "((2)^(-(x)))");
-        assert_eq!(p("1-x*2"), "((1)-((x)*(2)))");
-        assert_eq!(p("a*b/c"), "(((a)*(b))/(c))");
-        assert_eq!(p("a+b-c+d"), "((((a)+(b))-(c))+(d))");
-        assert_eq!(p("sin(x)^2"), "(sin((x))^(2))");
+    /// The steps written out, one token a step, in postfix order.
+    fn postfix(text: &str) -> String {
+        let steps = parse(text).unwrap();
+        let words: Vec<String> = steps
+            .iter()
+            .map(|step| match step {
+                Step::Number(v) => format!("{v}"),
+                Step::X => "x".into(),
+                Step::Unary(Unary::Neg) => "neg".into(),
+                Step::Unary(f) => format!("{f:?}").to_lowercase(),
+                Step::Binary(op) => ['+', '-', '*', '/', '^']
+                    .into_iter()
+                    .find(|&c| Binary::from_char(c) == Some(*op))
+                    .unwrap()
+                    .to_string(),
+            })
+            .collect();
+        words.join(" ")
+    }
+
+    fn syntax_error(text: &str) -> String {
+        match parse(text) {
+            Err(Refusal::Syntax(message)) => message,
+            other => panic!("{text}: {other:?}"),
+        }
     }
 
     #[test]
-    fn numbers_are_written_in_plain_decimals() {
-        let p = |s| parenthesise(s).unwrap();
-        assert_eq!(p("2e-3*e"), "((0.002)*(e))");
-        assert_eq!(p("1.50E+2"), "(150)");
-        assert_eq!(p(".5"), "(0.5)");
-        assert_eq!(p("5."), "(5)");
-        assert!(parenthesise("1e999").unwrap_err().contains("infinity"));
-        assert!(parenthesise("1.2.3").unwrap_err().contains("not a number"));
+    fn the_usual_precedence() {
+        assert_eq!(postfix("-x^2"), "x 2 ^ neg");
+        assert_eq!(postfix("2^3^2"), "2 3 2 ^ ^");
+        assert_eq!(postfix("2^-x"), "2 x neg ^");
+        assert_eq!(postfix("1-x*2"), "1 x 2 * -");
+        assert_eq!(postfix("x*2/3"), "x 2 * 3 /");
+        assert_eq!(postfix("x+1-2+3"), "x 1 + 2 - 3 +");
+        assert_eq!(postfix("sin(x)^2"), "x sin 2 ^");
+        assert_eq!(postfix("1/(1+x^2)"), "1 1 x 2 ^ + /");
+        assert_eq!(postfix("+-+x"), "x neg");
+    }
+
+    #[test]
+    fn numbers_and_constants() {
+        assert_eq!(postfix("2e-3*e"), format!("0.002 {} *", std::f64::consts::E));
+        assert_eq!(postfix("1.50E+2"), "150");
+        assert_eq!(postfix(".5"), "0.5");
+        assert_eq!(postfix("5."), "5");
+        assert_eq!(postfix("pi"), format!("{}", std::f64::consts::PI));
+        assert!(syntax_error("1e999").contains("infinity"));
+        assert!(syntax_error("1.2.3").contains("not a number"));
     }
 
     #[test]
     fn errors_say_what_is_wrong() {
-        assert!(parenthesise("1/(1+").unwrap_err().contains("ends"));
-        assert!(parenthesise("(1+x").unwrap_err().contains("missing"));
-        assert!(parenthesise("x $ 2").unwrap_err().contains("unexpected character"));
-        assert!(parenthesise("x 2").unwrap_err().contains("unexpected `2`"));
+        assert!(syntax_error("1/(1+").contains("ends"));
+        assert!(syntax_error("(1+x").contains("missing"));
+        assert!(syntax_error("sin(x").contains("`sin(` is missing"));
+        assert!(syntax_error("x $ 2").contains("unexpected character"));
+        assert!(syntax_error("x 2").contains("unexpected `2`"));
+        assert!(syntax_error("sin").contains("`sin` is a function"));
+        assert!(syntax_error("x(2)").contains("`x` is not a function"));
+        assert_eq!(parse("y*x"), Err(Refusal::UnknownName("y".into())));
+        assert_eq!(parse("foo(x) + bar"), Err(Refusal::UnknownName("foo".into())));
+        // A syntax error anywhere comes before an unknown name.
+        assert!(matches!(parse("y + (x"), Err(Refusal::Syntax(_))));
     }
 
     #[test]
@@ -276,15 +339,15 @@ mod tests {
         let nested = |open: &str, close: &str, k: usize| format!("{}x{}", open.repeat(k), close.repeat(k));
         for (open, close) in [("(", ")"), ("sin(", ")"), ("-", ""), ("2^", "")] {
             // The top level is one: so MAX_DEPTH - 1 more levels pass, and one more does not.
-            assert!(parenthesise(&nested(open, close, MAX_DEPTH - 1)).is_ok(), "{open}");
-            let err = parenthesise(&nested(open, close, MAX_DEPTH)).unwrap_err();
+            assert!(parse(&nested(open, close, MAX_DEPTH - 1)).is_ok(), "{open}");
+            let err = syntax_error(&nested(open, close, MAX_DEPTH));
             assert!(err.contains("levels deep"), "{open}: {err}");
-            assert!(parenthesise(&nested(open, close, 100_000)).unwrap_err().contains("tokens"), "{open}");
+            assert!(syntax_error(&nested(open, close, 100_000)).contains("tokens"), "{open}");
         }
         // A long flat sum or product has depth 1, whatever its length.
         let terms = MAX_TOKENS.div_ceil(2);
-        assert!(parenthesise(&vec!["x"; terms].join("+")).is_ok());
-        assert!(parenthesise(&vec!["x"; terms].join("*")).is_ok());
-        assert!(parenthesise(&vec!["x"; terms + 1].join("+")).unwrap_err().contains("tokens"));
+        assert!(parse(&vec!["x"; terms].join("+")).is_ok());
+        assert!(parse(&vec!["x"; terms].join("*")).is_ok());
+        assert!(syntax_error(&vec!["x"; terms + 1].join("+")).contains("tokens"));
     }
 }
