@@ -32,6 +32,7 @@
 //! |---|---|
 //! | `types.rs` | [`Rule`], [`Sampler`], [`Estimate`]: names, orders, what n each rule takes |
 //! | `setup.rs` | [`Setup`]: the validated interval, and the estimate that dispatches to the kernels below |
+//! | `block.rs` | points evaluated a block at a time: one call through `dyn` per block |
 //! | `area.rs` | the partition sum Σ (x_i − x_{i−1}) f(x_i) over sorted points, in four lanes |
 //! | `spacings.rs` | sorted uniforms from exponential spacings, streamed for large n |
 //! | `sorting.rs` | sorted uniforms by sorting draws: comparison sort and bucket sort |
@@ -40,6 +41,7 @@
 //! | `probe.rs` | where an integrand first returned NaN or ±∞ |
 
 mod area;
+mod block;
 mod grid;
 mod monte_carlo;
 mod probe;
