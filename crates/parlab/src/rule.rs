@@ -38,6 +38,7 @@
 //! | `sorting.rs` | sorted uniforms by sorting draws: comparison sort and bucket sort |
 //! | `grid.rs` | midpoint, trapezoid and Simpson on equal panels |
 //! | `monte_carlo.rs` | plain Monte Carlo with its standard error |
+//! | `split.rs` | one estimate cut into blocks of fixed size: the same bits on any number of workers |
 //! | `probe.rs` | where an integrand first returned NaN or ±∞ |
 
 mod area;
@@ -48,6 +49,7 @@ mod probe;
 mod setup;
 mod sorting;
 mod spacings;
+pub(crate) mod split;
 mod types;
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("beside the rules: the catalogue", &["catalogue"]),
     ("tasks", &["task"]),
     ("backends", &["backend"]),
-    ("dispatcher", &["dispatch"]),
+    ("dispatchers", &["dispatch", "split"]),
     ("harness and faces", &["scaling", "sweep", "scope"]),
     ("the lab's exercise checks", &["exercise"]),
 ];

@@ -25,6 +25,13 @@ impl Area {
         Area { lanes: [0.0; 4], prev: lo, next: 1, first: if ends { 1 } else { 2 }, ends }
     }
 
+    /// The sum over one block of the points: from the point of index `next`
+    /// (from 1) on, after the point `prev`; the rule's end panel [x_n, hi]
+    /// only in the `last` block. With prev = lo, next = 1 and `last`, it is [`Area::new`].
+    pub(super) fn resume(prev: f64, next: u64, ends: bool, last: bool) -> Area {
+        Area { lanes: [0.0; 4], prev, next, first: if ends { 1 } else { 2 }, ends: ends && last }
+    }
+
     /// The whole sum over `points`, sorted, on [lo, hi].
     pub(super) fn over<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, points: &[f64], ends: bool) -> f64 {
         let mut area = Area::new(lo, ends);
