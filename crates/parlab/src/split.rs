@@ -85,20 +85,20 @@ pub fn parallel(f: &dyn Integrand, split: &Split, pool: &Pool) -> Result<Estimat
     pool.install(|| {
         let offsets = if split.two_pass() {
             // scope: `split` is captured by reference by every block of the pass.
-            let sums = (0..split.blocks())
+            let sums = (0..split.blocks() as usize)
                 .into_par_iter()
                 .with_max_len(1)
-                .map(|b| guarded(b, || split.spacing_sum(b)))
+                .map(|b| guarded(b as u64, || split.spacing_sum(b as u64)))
                 .collect::<Result<Vec<_>>>()?;
             Some(split.offsets(&sums))
         } else {
             None
         };
         // scope: `f`, `split` and `offsets` are borrowed by every block; they outlive `install`.
-        let partials = (0..split.blocks())
+        let partials = (0..split.blocks() as usize)
             .into_par_iter()
             .with_max_len(1)
-            .map(|b| guarded(b, || split.block(f, b, offsets.as_ref())))
+            .map(|b| guarded(b as u64, || split.block(f, b as u64, offsets.as_ref())))
             .collect::<Result<Vec<_>>>()?;
         split.combine(&partials)
     })
