@@ -73,25 +73,29 @@ fn the_real_block_size_keeps_todays_bits_up_to_one_block_and_splits_above() {
     }
     // The lecture's bias, −2/(n+1), is far below the noise here; the estimate is near π/4.
     assert!((serial.value - FRAC_PI_4).abs() < 1e-5, "{}", serial.value);
-    assert_eq!(serial.value.to_bits(), 0x3fe921fb4e8ef8a5, "pinned: {}", serial.value);
+    assert_eq!(serial.value.to_bits(), 0x3fe921fac9565989, "pinned: {}", serial.value);
 }
 
 #[test]
 fn pinned_large_estimates() {
     // Blocks of 1000, so that these run in a moment: if one moves, the split's streams or sums changed.
     let pinned = [
-        (Rule::Lecture, 0x3fe921fb08f3b9b7_u64),
-        (Rule::Partition, 0x3fe921fb68d6fbc6),
-        (Rule::MonteCarlo, 0x3fe9212c0d4f25f3),
-        (Rule::Midpoint, 0x3fe921fb54442d2e),
-        (Rule::Trapezoid, 0x3fe921fb54442d14),
-        (Rule::Simpson, 0x3fe921fb54442d19),
+        (Rule::Lecture, 0x3fe921d53f7b3b61_u64),
+        (Rule::Partition, 0x3fe921f2d888e058),
+        (Rule::MonteCarlo, 0x3fe925731c7f3999),
+        (Rule::Midpoint, 0x3fe921fb54445d34),
+        (Rule::Trapezoid, 0x3fe921fb5443cceb),
+        (Rule::Simpson, 0x3fe921fb54442d1b),
     ];
-    for (rule, bits) in pinned {
-        let split = Split::new(unit(rule, 7), 123_456).unwrap().with_block_size(1000).unwrap();
-        let got = split::serial(&lecture, &split).unwrap().value;
-        assert_eq!(got.to_bits(), bits, "{rule}: {got} = {:#x}", got.to_bits());
-    }
+    let got: Vec<(Rule, u64)> = pinned
+        .iter()
+        .map(|&(rule, _)| {
+            let split = Split::new(unit(rule, 7), 123_456).unwrap().with_block_size(1000).unwrap();
+            (rule, split::serial(&lecture, &split).unwrap().value.to_bits())
+        })
+        .collect();
+    let shown: Vec<String> = got.iter().map(|(rule, bits)| format!("{rule} {bits:#x}")).collect();
+    assert_eq!(got, pinned, "{shown:?}");
 }
 
 #[test]
