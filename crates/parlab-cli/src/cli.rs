@@ -22,6 +22,11 @@ JSON (--json) prints one object:
   error_estimate  the rule's own error estimate (monte-carlo: its standard error), else null
   exact, error    the catalogue's exact integral and value - exact; only with --integrand
                   over the entry's own interval (or its reverse), else absent
+  backend         serial or rayon
+  threads         threads used (1 for serial)
+  block_size      points (or panels) per block: the estimate is cut into blocks, each with
+                  its own random stream seeded by (seed, n, block), added in block order
+  blocks          how many blocks (1 up to block_size points, and for the sort and bucket samplers)
   seconds         wall-clock time of the estimate
   peak_rss_bytes  this process's peak resident memory (VmHWM), null where unknown";
 
@@ -82,7 +87,11 @@ pub enum Command {
     /// One estimate of an integral
     #[command(long_about = concat!("One estimate of an integral.\n\n\
         Defaults: the lecture's integrand 1/(1+x^2) (catalogue `lecture`) on [0, 1], the \
-        lecture's rule, n = 1000, the spacings sampler, seed 0.\n\n", interval_note!()), after_long_help = JSON_INTEGRATE)]
+        lecture's rule, n = 1000, the spacings sampler, seed 0.\n\n\
+        The estimate is cut into blocks of 2^20 points (or panels), each drawing from its own \
+        random stream seeded by (seed, n, block), and the blocks' sums are added in block order: \
+        so --backend rayon --threads k gives the same bits as --backend serial for every k, and \
+        an estimate of at most 2^20 points is the one `parlab sweep` computes for that n.\n\n", interval_note!()), after_long_help = JSON_INTEGRATE)]
     Integrate(IntegrateArgs),
 
     /// The convergence sweep: one estimate per sample size, on any backend
@@ -196,6 +205,14 @@ pub struct IntegrateArgs {
     /// below that its sum has no terms
     #[arg(short = 'n', value_name = "N", default_value = "1000", allow_hyphen_values = true, value_parser = parse_count)]
     pub n: u64,
+
+    /// serial, or rayon (the estimate's blocks shared by a thread pool); the value is the same
+    #[arg(long, value_name = "BACKEND", default_value = "serial", value_parser = parse_backend)]
+    pub backend: String,
+
+    /// Threads for the rayon backend [default: the threads this process may use]
+    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse_count_usize)]
+    pub threads: Option<usize>,
 
     /// Print one JSON object (its fields are listed at the end of --help)
     #[arg(long)]

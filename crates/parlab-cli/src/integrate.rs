@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use anyhow::Result;
+use parlab::split::{self, Split};
+use parlab::{Backend, parallel};
 use serde::Serialize;
 
 use crate::cli::IntegrateArgs;
@@ -27,6 +29,10 @@ struct Report<'a> {
     exact: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<f64>,
+    backend: &'static str,
+    threads: usize,
+    block_size: u64,
+    blocks: u64,
     seconds: f64,
     peak_rss_bytes: Option<u64>,
 }
@@ -36,11 +42,13 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
     let setup = job.setup;
     // Refuse a bad n before any spinner appears, and an empty sum (the
     // lecture's n = 0 and 1), whose 0 would pass for an estimate.
-    setup.check_single(args.n)?;
+    let split = Split::new(setup, args.n)?;
+    let threads = args.threads.unwrap_or_else(parallel::available_threads);
+    let backend = Backend::parse(&args.backend, threads)?;
     let spinner = progress::wanted(args.progress, args.n >= SPINNER_FROM)
         .then(|| progress::spinner(format!("{} rule, n = {}", setup.rule(), args.n)));
     let clock = Instant::now();
-    let estimate = setup.estimate(job.source.integrand(), args.n);
+    let estimate = split::run(job.source.integrand(), &split, backend);
     let seconds = clock.elapsed().as_secs_f64();
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();
@@ -55,6 +63,10 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
         error_estimate: estimate.error_estimate,
         exact,
         error: exact.map(|exact| estimate.value - exact),
+        backend: backend.name(),
+        threads: backend.threads(),
+        block_size: split.block_size(),
+        blocks: split.blocks(),
         seconds,
         peak_rss_bytes: peak_rss_bytes(),
     };
@@ -91,6 +103,15 @@ fn text(r: &Report) -> String {
         let _ = writeln!(out, "error           {error:.3e}");
     }
     let _ = writeln!(out, "evaluations     {}", r.evaluations);
+    let _ = writeln!(
+        out,
+        "blocks          {} of {} points, on {} ({} thread{})",
+        r.blocks,
+        r.block_size,
+        r.backend,
+        r.threads,
+        if r.threads == 1 { "" } else { "s" }
+    );
     let _ = writeln!(out, "time            {}", format::seconds(r.seconds));
     if let Some(peak) = r.peak_rss_bytes {
         let _ = writeln!(out, "peak memory     {}", format::bytes(peak));

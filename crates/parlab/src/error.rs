@@ -79,6 +79,20 @@ pub enum Error {
     /// The integrand panicked while computing the estimate for `n`.
     #[error("the integrand panicked while computing n = {n}: {message}")]
     Panicked { n: u64, message: String },
+    /// A split estimate's blocks must hold at least one point each.
+    #[error("the block size of a split estimate must be at least 1 point, got 0")]
+    ZeroBlockSize,
+    /// A split estimate was combined from partial sums that are not one per block, in block order.
+    #[error(
+        "a split estimate of {blocks} blocks needs one partial sum per block in block order (0, 1, …), got blocks {got:?}"
+    )]
+    Partials { blocks: u64, got: Vec<u64> },
+    /// A backend that does not run split estimates.
+    #[error("the {backend} backend does not run a split estimate: use serial or rayon")]
+    SplitBackend { backend: &'static str },
+    /// The integrand panicked while computing one block of a split estimate.
+    #[error("the integrand panicked while computing block {block} of a split estimate: {message}")]
+    BlockPanicked { block: u64, message: String },
     /// An integrand that cannot travel to another process: the run-time twin
     /// of the compile error of [`process::sweep`](crate::process::sweep), for
     /// integrands known only as `&dyn Integrand`.

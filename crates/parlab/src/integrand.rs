@@ -10,16 +10,13 @@
 //! | `func.rs` | [`Func`]: any integrand behind one owned, clonable type, for notebook variables |
 //! | `recipe.rs` | [`Recipe`]: an integrand written down as text, for another process |
 //! | `portable.rs` | [`Portable`]: the integrands another process can rebuild from a recipe |
-//! | `compiled.rs`, `fast.rs` | the lecture's function compiled into the rules, and the switch that uses it |
 //!
 //! Only a [`Portable`] integrand can cross into another process: a closure is
 //! code and captured memory that live in *this* process, so the process
 //! backend sends a catalogue name or an expression's text instead, and the
 //! worker rebuilds the integrand on its side.
 
-mod compiled;
 mod expr;
-mod fast;
 mod func;
 mod function;
 mod operation;
@@ -28,10 +25,7 @@ mod program;
 mod recipe;
 mod syntax;
 
-pub use compiled::Compiled;
-pub(crate) use compiled::lecture;
 pub use expr::Expr;
-pub(crate) use fast::with_integrand;
 pub use func::Func;
 pub use function::Integrand;
 pub use portable::Portable;

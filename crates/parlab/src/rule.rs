@@ -32,20 +32,24 @@
 //! |---|---|
 //! | `types.rs` | [`Rule`], [`Sampler`], [`Estimate`]: names, orders, what n each rule takes |
 //! | `setup.rs` | [`Setup`]: the validated interval, and the estimate that dispatches to the kernels below |
+//! | `block.rs` | points evaluated a block at a time: one call through `dyn` per block |
 //! | `area.rs` | the partition sum Σ (x_i − x_{i−1}) f(x_i) over sorted points, in four lanes |
 //! | `spacings.rs` | sorted uniforms from exponential spacings, streamed for large n |
 //! | `sorting.rs` | sorted uniforms by sorting draws: comparison sort and bucket sort |
 //! | `grid.rs` | midpoint, trapezoid and Simpson on equal panels |
 //! | `monte_carlo.rs` | plain Monte Carlo with its standard error |
+//! | `split.rs` | one estimate cut into blocks of fixed size: the same bits on any number of workers |
 //! | `probe.rs` | where an integrand first returned NaN or ±∞ |
 
 mod area;
+mod block;
 mod grid;
 mod monte_carlo;
 mod probe;
 mod setup;
 mod sorting;
 mod spacings;
+pub(crate) mod split;
 mod types;
 
 #[cfg(test)]

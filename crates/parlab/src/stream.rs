@@ -41,6 +41,33 @@ pub fn stream(seed: u64, task: u64) -> Stream {
     Stream { state }
 }
 
+/// The stream for block `block` of task `task`: block 0's is the task's own
+/// stream ([`stream`]), so an estimate in one block draws what it always drew.
+///
+/// An estimate cut into blocks ([`crate::split`]) draws each block's numbers
+/// from its own stream, made from `(seed, task, block)` and never from who
+/// computes it, so any worker can compute any block.
+///
+/// ```
+/// use parlab::stream::{block_stream, stream};
+/// assert_eq!(block_stream(7, 100, 0), stream(7, 100));
+/// assert_ne!(block_stream(7, 100, 1).uniform(), stream(7, 100).uniform());
+/// ```
+pub fn block_stream(seed: u64, task: u64, block: u64) -> Stream {
+    if block == 0 {
+        return stream(seed, task);
+    }
+    // A third word mixed like the other two, so that blocks of neighbouring tasks are unrelated too.
+    let mut z = splitmix(seed ^ 0x5851_f42d_4c95_7f2d)
+        .wrapping_add(splitmix(task ^ 0x1405_7b7e_f767_814f))
+        .wrapping_add(splitmix(block ^ 0x6a09_e667_f3bc_c909));
+    let state = [0; 4].map(|_| {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        splitmix(z)
+    });
+    Stream { state }
+}
+
 /// SplitMix64's output function (Steele, Lea and Flood 2014).
 fn splitmix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

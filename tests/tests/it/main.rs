@@ -5,6 +5,7 @@
 //! - `checks`: the exercise checks pass the reference answers and fail known-wrong ones.
 //! - `expressions`: any text gives a value or an error, never a crash; parsed values match a reference evaluator.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
+//! - `split`: one estimate split into blocks: the same bits on any thread count, and one block is the plain estimate.
 //! - `cli`: the real `parlab` binary, good and bad input.
 //! - `bench`: `parlab bench --students`, run small: every row, side by side, and its ratios.
 //! - `kernel`: the lab's kernel launcher: a build folder of its own for every kernel.
@@ -19,3 +20,4 @@ mod kernel;
 mod layers;
 mod notebooks;
 mod properties;
+mod split;

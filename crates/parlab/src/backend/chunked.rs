@@ -9,7 +9,7 @@ use std::thread;
 use std::time::Instant;
 
 use crate::error::{Error, Result};
-use crate::integrand::{Integrand, with_integrand};
+use crate::integrand::Integrand;
 use crate::rule::Setup;
 use crate::task::runner;
 use crate::task::{self, Backend, Sweep};
@@ -36,7 +36,7 @@ pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], threads: usize) ->
         return Err(Error::ZeroThreads);
     }
     task::check(setup, sizes)?;
-    with_integrand!(f, |f| sweep_with(f, setup, sizes, threads))
+    sweep_with(f, setup, sizes, threads)
 }
 
 fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], threads: usize) -> Result<Sweep> {

@@ -11,7 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::integrand::{Integrand, with_integrand};
+use crate::integrand::Integrand;
 use crate::rule::Setup;
 use crate::task::runner;
 use crate::task::{self, Backend, Sweep};
@@ -185,7 +185,7 @@ impl std::fmt::Debug for Pool {
 /// ```
 pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64], pool: &Pool) -> Result<Sweep> {
     task::check(setup, sizes)?;
-    with_integrand!(f, |f| sweep_with(f, setup, sizes, pool))
+    sweep_with(f, setup, sizes, pool)
 }
 
 fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64], pool: &Pool) -> Result<Sweep> {

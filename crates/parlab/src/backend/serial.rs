@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use crate::error::Result;
-use crate::integrand::{Integrand, with_integrand};
+use crate::integrand::Integrand;
 use crate::rule::Setup;
 use crate::task::runner;
 use crate::task::{self, Backend, Sweep};
@@ -29,7 +29,7 @@ use crate::task::{self, Backend, Sweep};
 /// ```
 pub fn sweep(f: &dyn Integrand, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {
     task::check(setup, sizes)?;
-    with_integrand!(f, |f| sweep_with(f, setup, sizes))
+    sweep_with(f, setup, sizes)
 }
 
 fn sweep_with<F: Integrand + ?Sized>(f: &F, setup: &Setup, sizes: &[u64]) -> Result<Sweep> {

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::compiled::Compiled;
 use super::expr::Expr;
 use super::function::Integrand;
 use super::portable::Portable;
@@ -47,7 +46,9 @@ pub struct Func {
 /// What a `Func` owns: a closure, or an integrand another process can rebuild.
 #[derive(Clone)]
 enum Body {
-    Closure(Arc<dyn Fn(f64) -> f64 + Send + Sync>),
+    /// As an integrand, not a `dyn Fn`: its block loop is the one compiled
+    /// where [`Func::new`] was called, with the closure inlined.
+    Closure(Arc<dyn Integrand + Send>),
     Portable(Arc<dyn Portable>),
 }
 
@@ -95,17 +96,21 @@ impl Integrand for Func {
     #[inline]
     fn eval(&self, x: f64) -> f64 {
         match &self.body {
-            Body::Closure(f) => f(x),
+            Body::Closure(f) => f.eval(x),
             Body::Portable(p) => p.eval(x),
+        }
+    }
+
+    #[inline]
+    fn eval_block(&self, xs: &[f64], out: &mut [f64]) {
+        match &self.body {
+            Body::Closure(f) => f.eval_block(xs, out),
+            Body::Portable(p) => p.eval_block(xs, out),
         }
     }
 
     fn recipe(&self) -> Option<Recipe> {
         self.portable().map(|p| p.to_recipe())
-    }
-
-    fn compiled(&self) -> Option<Compiled> {
-        self.portable().and_then(|p| p.compiled())
     }
 }
 

@@ -1,6 +1,5 @@
 //! The one trait every integrand implements.
 
-use super::compiled::Compiled;
 use super::recipe::Recipe;
 
 /// A function of one real variable that can be integrated, from any thread.
@@ -63,14 +62,6 @@ pub trait Integrand: Sync {
     /// for the [`Portable`](crate::Portable) ones (a catalogue entry, an
     /// expression, and a [`Func`](crate::Func) made from either).
     fn recipe(&self) -> Option<Recipe> {
-        None
-    }
-
-    /// The function compiled into parlab's rules that computes exactly these
-    /// values, if there is one: only the catalogue's `lecture` entry says so.
-    /// Leave it `None`; a wrong answer here gives wrong integrals.
-    #[doc(hidden)]
-    fn compiled(&self) -> Option<Compiled> {
         None
     }
 }

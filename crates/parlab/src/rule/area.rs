@@ -1,5 +1,6 @@
 //! The partition sum over sorted points: the lecture's and the partition rule's kernel.
 
+use super::block::BLOCK;
 use crate::integrand::Integrand;
 
 /// The running sum Σ (x_i − x_{i−1}) f(x_i) over sorted points fed in order.
@@ -24,6 +25,13 @@ impl Area {
         Area { lanes: [0.0; 4], prev: lo, next: 1, first: if ends { 1 } else { 2 }, ends }
     }
 
+    /// The sum over one block of the points: from the point of index `next`
+    /// (from 1) on, after the point `prev`; the rule's end panel [x_n, hi]
+    /// only in the `last` block. With prev = lo, next = 1 and `last`, it is [`Area::new`].
+    pub(super) fn resume(prev: f64, next: u64, ends: bool, last: bool) -> Area {
+        Area { lanes: [0.0; 4], prev, next, first: if ends { 1 } else { 2 }, ends: ends && last }
+    }
+
     /// The whole sum over `points`, sorted, on [lo, hi].
     pub(super) fn over<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, points: &[f64], ends: bool) -> f64 {
         let mut area = Area::new(lo, ends);
@@ -31,40 +39,59 @@ impl Area {
         area.finish(f, hi)
     }
 
+    /// Feeds the next sorted points, evaluated a block at a time.
     #[inline]
-    pub(super) fn feed<F: Integrand + ?Sized>(&mut self, f: &F, xs: &[f64]) {
+    pub(super) fn feed<F: Integrand + ?Sized>(&mut self, f: &F, mut xs: &[f64]) {
+        // The lecture's skipped first point: its term does not count, so f is not evaluated there.
+        while self.next < self.first
+            && let Some((&x, rest)) = xs.split_first()
+        {
+            self.prev = x;
+            self.next += 1;
+            xs = rest;
+        }
+        let mut ys = [0.0; BLOCK];
+        for chunk in xs.chunks(BLOCK) {
+            let ys = &mut ys[..chunk.len()];
+            f.eval_block(chunk, ys);
+            self.add(chunk, ys);
+        }
+    }
+
+    /// Adds the terms of points `xs` with values `ys`.
+    #[inline]
+    fn add(&mut self, xs: &[f64], ys: &[f64]) {
         let mut k = 0;
-        // Scalar until the next index is a multiple of 4, with the lecture's skip.
+        // Scalar until the next index is a multiple of 4.
         while k < xs.len() && !(self.next + k as u64).is_multiple_of(4) {
-            self.scalar(f, xs[k], self.next + k as u64);
+            self.scalar(xs[k], ys[k], self.next + k as u64);
             k += 1;
         }
-        let body = &xs[k..];
+        let (body, values) = (&xs[k..], &ys[k..]);
         let mut lanes = self.lanes;
         let mut prev = self.prev;
         let mut quads = body.chunks_exact(4);
-        for q in &mut quads {
-            lanes[0] += (q[0] - prev) * f.eval(q[0]);
-            lanes[1] += (q[1] - q[0]) * f.eval(q[1]);
-            lanes[2] += (q[2] - q[1]) * f.eval(q[2]);
-            lanes[3] += (q[3] - q[2]) * f.eval(q[3]);
+        let mut quad_values = values.chunks_exact(4);
+        for (q, v) in (&mut quads).zip(&mut quad_values) {
+            lanes[0] += (q[0] - prev) * v[0];
+            lanes[1] += (q[1] - q[0]) * v[1];
+            lanes[2] += (q[2] - q[1]) * v[2];
+            lanes[3] += (q[3] - q[2]) * v[3];
             prev = q[3];
         }
         self.lanes = lanes;
         self.prev = prev;
         let done = k + body.len() - quads.remainder().len();
         self.next += done as u64;
-        for &x in quads.remainder() {
-            self.scalar(f, x, self.next);
+        for (&x, &y) in quads.remainder().iter().zip(quad_values.remainder()) {
+            self.scalar(x, y, self.next);
             self.next += 1;
         }
     }
 
     #[inline]
-    fn scalar<F: Integrand + ?Sized>(&mut self, f: &F, x: f64, index: u64) {
-        if index >= self.first {
-            self.lanes[(index % 4) as usize] += (x - self.prev) * f.eval(x);
-        }
+    fn scalar(&mut self, x: f64, y: f64, index: u64) {
+        self.lanes[(index % 4) as usize] += (x - self.prev) * y;
         self.prev = x;
     }
 

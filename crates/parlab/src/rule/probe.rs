@@ -29,4 +29,12 @@ impl Integrand for Probe<'_> {
         }
         y
     }
+
+    fn eval_block(&self, xs: &[f64], out: &mut [f64]) {
+        self.f.eval_block(xs, out);
+        if let Some(k) = out[..xs.len()].iter().position(|y| !y.is_finite()) {
+            let mut first = self.first.lock().unwrap_or_else(|e| e.into_inner());
+            first.get_or_insert((xs[k], out[k]));
+        }
+    }
 }

@@ -6,7 +6,7 @@ use super::area::Area;
 use super::types::{Estimate, Rule, Sampler};
 use super::{grid, monte_carlo, probe, sorting, spacings};
 use crate::error::{Error, Result};
-use crate::integrand::{Integrand, with_integrand};
+use crate::integrand::Integrand;
 use crate::stream::{self, Stream};
 
 /// The most points a rule may keep in memory at once (1 GiB of f64).
@@ -161,10 +161,12 @@ impl Setup {
     /// afterwards. The stream is created, owned and dropped inside the call.
     /// `f` is a `&dyn Integrand` (any closure, `fn`, [`Expr`](crate::Expr),
     /// [`Func`](crate::Func) or catalogue entry coerces to it), so this
-    /// function is compiled once, in parlab, not again for every closure.
+    /// function is compiled once, in parlab, not again for every closure; it
+    /// calls `f` once per block of points ([`Integrand::eval_block`]), whose
+    /// loop is compiled where `f`'s type is known.
     pub fn estimate(&self, f: &dyn Integrand, n: u64) -> Result<Estimate> {
         self.check(n)?;
-        with_integrand!(f, |g| self.estimate_checked(g, n))
+        self.estimate_checked(f, n)
     }
 
     /// [`Setup::estimate`] without the check of `n`, for sweeps that checked every size first.

@@ -8,7 +8,7 @@ use crate::stream::Stream;
 /// numbers twice instead (same bits, no memory).
 pub(super) const BUFFERED: u64 = 1 << 20;
 /// Points regenerated at a time when streaming; a multiple of 4.
-const CHUNK: usize = 4096;
+pub(super) const CHUNK: usize = 4096;
 
 /// The lecture's and the partition's sum over sorted uniforms made from
 /// exponential spacings: x_i = lo + (hi − lo)·(E_0 + … + E_{i−1}) / (E_0 + … + E_n).
@@ -30,20 +30,38 @@ pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, strea
     } else {
         // Too many to keep: sum them once, then draw the same numbers again.
         let total = stream.exp1_sum(spacings);
-        let scale = (hi - lo) / total;
         let mut replay = replay;
-        let mut cum = 0.0;
-        let mut chunk = [0.0; CHUNK];
-        let mut left = n;
-        while left > 0 {
-            let k = left.min(CHUNK as u64) as usize;
-            cum = replay.exp1_running_sums(cum, &mut chunk[..k]);
-            for x in &mut chunk[..k] {
-                *x = lo + scale * *x;
-            }
-            area.feed(f, &chunk[..k]);
-            left -= k as u64;
-        }
+        feed_running(f, &mut area, lo, (hi - lo) / total, 0.0, n, &mut replay);
     }
     area.finish(f, hi)
+}
+
+/// Feeds `area` the next `count` points, lo + scale·(offset + running sum),
+/// the running sum of exponentials drawn from `stream` from 0, a chunk at a time.
+///
+/// `offset` is the sum of the spacings before these points; adding it to a
+/// running sum started from 0 (not starting the running sum at it) keeps each
+/// block's sums the same numbers whoever computes the blocks before it, and
+/// with `offset` 0 the points are exactly lo + scale·(running sum).
+pub(super) fn feed_running<F: Integrand + ?Sized>(
+    f: &F,
+    area: &mut Area,
+    lo: f64,
+    scale: f64,
+    offset: f64,
+    count: u64,
+    stream: &mut Stream,
+) {
+    let mut cum = 0.0;
+    let mut chunk = [0.0; CHUNK];
+    let mut left = count;
+    while left > 0 {
+        let k = left.min(CHUNK as u64) as usize;
+        cum = stream.exp1_running_sums(cum, &mut chunk[..k]);
+        for x in &mut chunk[..k] {
+            *x = lo + scale * (offset + *x);
+        }
+        area.feed(f, &chunk[..k]);
+        left -= k as u64;
+    }
 }

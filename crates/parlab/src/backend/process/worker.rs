@@ -4,7 +4,7 @@ use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use super::protocol::{Header, Reply, Request};
-use crate::integrand::{Integrand, with_integrand};
+use crate::integrand::Integrand;
 use crate::rule::Setup;
 use crate::task::runner;
 
@@ -22,7 +22,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> std::result::Result
     let header = lines.next().ok_or("no header line")?.map_err(|e| e.to_string())?;
     let header: Header = serde_json::from_str(&header).map_err(|e| format!("bad header: {e}"))?;
     let f = header.recipe.build().map_err(|e| e.to_string())?;
-    with_integrand!(&f, |g| answer(g, &header.setup, lines, &mut output))
+    answer(&f, &header.setup, lines, &mut output)
 }
 
 /// The worker's loop: one reply line per task line, until the input ends.

@@ -1,0 +1,181 @@
+//! One estimate split into blocks: the same bits on any number of threads, today's bits for one block.
+
+use std::f64::consts::FRAC_PI_4;
+
+use parlab::parallel::Pool;
+use parlab::split::{self, BLOCK_POINTS, Split};
+use parlab::{Backend, Error, Rule, Sampler, Setup};
+
+fn lecture(x: f64) -> f64 {
+    1.0 / (1.0 + x * x)
+}
+
+fn unit(rule: Rule, seed: u64) -> Setup {
+    Setup::new(0.0, 1.0).unwrap().with_rule(rule).with_seed(seed)
+}
+
+/// An even n (Simpson) that is not a multiple of the block sizes below.
+const N: u64 = 10_006;
+
+#[test]
+fn every_thread_count_gives_the_serial_bits() {
+    let pools: Vec<Pool> = (1..=4).map(|k| Pool::new(k).unwrap()).collect();
+    for rule in Rule::ALL {
+        // 7 and 1000 do not divide N; 10_006 / 7 → 1430 blocks, / 1000 → 11 (no thread count divides 11).
+        for size in [7, 1000] {
+            let split = Split::new(unit(rule, 5), N).unwrap().with_block_size(size).unwrap();
+            assert!(split.blocks() > 4, "{rule}: {} blocks", split.blocks());
+            let serial = split::serial(&lecture, &split).unwrap();
+            for pool in &pools {
+                let pooled = split::parallel(&lecture, &split, pool).unwrap();
+                assert_eq!(pooled.value.to_bits(), serial.value.to_bits(), "{rule}, blocks of {size}, {pool:?}");
+                assert_eq!(pooled, serial, "{rule}, blocks of {size}, {pool:?}");
+            }
+            let exact = FRAC_PI_4;
+            assert!((serial.value - exact).abs() < 0.01, "{rule}, blocks of {size}: {}", serial.value);
+        }
+    }
+}
+
+#[test]
+fn one_block_is_the_estimate_of_today() {
+    for rule in Rule::ALL {
+        for sampler in Sampler::ALL {
+            let setup = unit(rule, 9).with_sampler(sampler);
+            for n in [2, 10, 1000, 4096, 100_000] {
+                let n = if rule == Rule::Simpson { n + n % 2 } else { n };
+                let whole = setup.estimate(&lecture, n).unwrap();
+                let split = Split::new(setup, n).unwrap();
+                assert_eq!(split.blocks(), 1);
+                assert_eq!(split::serial(&lecture, &split).unwrap(), whole, "{rule} {sampler} n = {n}");
+                // A block exactly n points long is still one block.
+                let exact_fit = split.with_block_size(n).unwrap();
+                assert_eq!(split::serial(&lecture, &exact_fit).unwrap(), whole, "{rule} {sampler} n = {n}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_real_block_size_keeps_todays_bits_up_to_one_block_and_splits_above() {
+    let setup = unit(Rule::Lecture, 1);
+    let at_most_one = Split::new(setup, BLOCK_POINTS).unwrap();
+    assert_eq!(at_most_one.blocks(), 1);
+    assert_eq!(split::serial(&lecture, &at_most_one).unwrap(), setup.estimate(&lecture, BLOCK_POINTS).unwrap());
+    // Three blocks, the last one short, on 1, 2 and 3 threads.
+    let n = 2 * BLOCK_POINTS + 12_345;
+    let split = Split::new(setup, n).unwrap();
+    assert_eq!((split.block_size(), split.blocks()), (BLOCK_POINTS, 3));
+    let serial = split::serial(&lecture, &split).unwrap();
+    for threads in 1..=3 {
+        let pooled = split::run(&lecture, &split, Backend::Rayon { threads }).unwrap();
+        assert_eq!(pooled.value.to_bits(), serial.value.to_bits(), "{threads} threads");
+    }
+    // The lecture's bias, −2/(n+1), is far below the noise here; the estimate is near π/4.
+    assert!((serial.value - FRAC_PI_4).abs() < 1e-5, "{}", serial.value);
+    assert_eq!(serial.value.to_bits(), 0x3fe921fac9565989, "pinned: {}", serial.value);
+}
+
+#[test]
+fn pinned_large_estimates() {
+    // Blocks of 1000, so that these run in a moment: if one moves, the split's streams or sums changed.
+    let pinned = [
+        (Rule::Lecture, 0x3fe921d53f7b3b61_u64),
+        (Rule::Partition, 0x3fe921f2d888e058),
+        (Rule::MonteCarlo, 0x3fe925731c7f3999),
+        (Rule::Midpoint, 0x3fe921fb54445d34),
+        (Rule::Trapezoid, 0x3fe921fb5443cceb),
+        (Rule::Simpson, 0x3fe921fb54442d1b),
+    ];
+    let got: Vec<(Rule, u64)> = pinned
+        .iter()
+        .map(|&(rule, _)| {
+            let split = Split::new(unit(rule, 7), 123_456).unwrap().with_block_size(1000).unwrap();
+            (rule, split::serial(&lecture, &split).unwrap().value.to_bits())
+        })
+        .collect();
+    let shown: Vec<String> = got.iter().map(|(rule, bits)| format!("{rule} {bits:#x}")).collect();
+    assert_eq!(got, pinned, "{shown:?}");
+}
+
+#[test]
+fn accuracy_against_the_exact_value() {
+    let n = 400_002;
+    for rule in Rule::ALL {
+        let split = Split::new(unit(rule, 11), n).unwrap().with_block_size(65_536).unwrap();
+        let e = split::run(&lecture, &split, Backend::Rayon { threads: 2 }).unwrap();
+        let error = (e.value - FRAC_PI_4).abs();
+        let bound = match rule {
+            Rule::Lecture | Rule::Partition => 20.0 / n as f64,
+            Rule::MonteCarlo => 5.0 * e.error_estimate.unwrap(),
+            _ => 1e-12,
+        };
+        assert!(error < bound, "{rule}: error {error:e}, bound {bound:e}");
+        assert_eq!(e.evaluations, rule.evaluations(n));
+    }
+}
+
+#[test]
+fn the_sort_samplers_run_as_one_block() {
+    let setup = unit(Rule::Partition, 2).with_sampler(Sampler::Bucket);
+    let split = Split::new(setup, 50_000).unwrap().with_block_size(100).unwrap();
+    assert_eq!(split.blocks(), 1);
+    assert_eq!(
+        split::run(&lecture, &split, Backend::Rayon { threads: 2 }).unwrap(),
+        setup.estimate(&lecture, 50_000).unwrap()
+    );
+}
+
+#[test]
+fn bad_values_and_panics_say_where() {
+    let split = Split::new(unit(Rule::Midpoint, 0), 10_000).unwrap().with_block_size(100).unwrap();
+    // The first bad value in block order, whichever thread met it first.
+    let bad = |x: f64| if x > 0.5 { f64::NAN } else { x };
+    for backend in [Backend::Serial, Backend::Rayon { threads: 3 }] {
+        let err = split::run(&bad, &split, backend).unwrap_err();
+        assert!(matches!(err, Error::NonFinite { x, .. } if x > 0.5 && x < 0.5002), "{err}");
+    }
+    let err = split::serial(&|_: f64| f64::MAX, &split).unwrap_err();
+    assert!(matches!(err, Error::Overflow { .. }), "{err}");
+    let lecture_split = Split::new(unit(Rule::Lecture, 0), 10_000).unwrap().with_block_size(64).unwrap();
+    let err = split::serial(&|x: f64| 1.0 / (x - 0.75).max(0.0), &lecture_split).unwrap_err();
+    assert!(matches!(err, Error::NonFinite { x, value } if x <= 0.75 && value.is_infinite()), "{err}");
+    let panicky = |x: f64| if x > 0.9 { panic!("too far") } else { x };
+    let err = split::run(&panicky, &split, Backend::Rayon { threads: 2 }).unwrap_err();
+    assert!(matches!(&err, Error::BlockPanicked { block: 90..=99, message } if message == "too far"), "{err}");
+    assert_eq!(
+        split::run(&lecture, &split, Backend::Process { workers: 2 }),
+        Err(Error::SplitBackend { backend: "process" })
+    );
+    assert_eq!(Split::new(unit(Rule::Lecture, 0), 10).unwrap().with_block_size(0), Err(Error::ZeroBlockSize));
+    assert!(matches!(Split::new(unit(Rule::Simpson, 0), 11), Err(Error::OddSimpson { .. })));
+}
+
+#[test]
+fn partials_must_come_one_per_block_in_order() {
+    let split = Split::new(unit(Rule::MonteCarlo, 4), 1000).unwrap().with_block_size(300).unwrap();
+    let mut partials: Vec<_> = (0..split.blocks()).map(|b| split.block(&lecture, b, None)).collect();
+    assert!(split.combine(&partials).is_ok());
+    partials.swap(0, 1);
+    assert!(matches!(split.combine(&partials), Err(Error::Partials { blocks: 4, .. })));
+    assert!(matches!(split.combine(&partials[..2]), Err(Error::Partials { .. })));
+}
+
+#[test]
+fn a_distributed_caller_gets_the_drivers_bits() {
+    // Two "ranks" take alternate blocks, exchange pass-1 sums, and the partials are put back in block order.
+    let split = Split::new(unit(Rule::Partition, 8), 5000).unwrap().with_block_size(333).unwrap();
+    assert!(split.two_pass());
+    let blocks = split.blocks();
+    let mine = |rank: u64| (0..blocks).filter(move |b| b % 2 == rank);
+    let mut sums = vec![0.0; blocks as usize];
+    for rank in [1, 0] {
+        for b in mine(rank) {
+            sums[b as usize] = split.spacing_sum(b);
+        }
+    }
+    let offsets = split.offsets(&sums);
+    let mut partials: Vec<_> = mine(1).chain(mine(0)).map(|b| split.block(&lecture, b, Some(&offsets))).collect();
+    partials.sort_by_key(|p| p.block);
+    assert_eq!(split.combine(&partials).unwrap(), split::serial(&lecture, &split).unwrap());
+}
