@@ -149,13 +149,18 @@ fn a_worker_that_dies_is_named_and_never_hangs() {
 #[test]
 fn a_killed_worker_is_reported() {
     // A real worker, killed with SIGKILL part-way through its tasks, and its
-    // wrapper with it: the parent must name it, not wait for it.
+    // wrapper with it: the parent must name it, not wait for it. (The worker
+    // reads the pipe through fd 3: sh gives a job started with `&` /dev/null
+    // as its stdin, before any `<&0`.)
     let dir = std::env::temp_dir().join(format!("parlab-killed-worker-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
     let real = parlab_bin().display().to_string();
-    std::fs::write(&script, format!("#!/bin/sh\n\"{real}\" \"$@\" <&0 &\nsleep 0.3\nkill -9 $!\nkill -9 $$\n"))
-        .unwrap();
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nexec 3<&0\n\"{real}\" \"$@\" <&3 &\nsleep 0.3\nkill -9 $!\nkill -9 $$\n"),
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let setup = Setup::for_entry(lecture()).with_rule(Rule::MonteCarlo);
@@ -165,6 +170,112 @@ fn a_killed_worker_is_reported() {
     let text = err.to_string();
     let sentence = "was killed by signal 9 (SIGKILL) while computing n = 20000000";
     assert!(text.starts_with("worker process ") && text.contains(") ") && text.contains(sentence), "{text}");
+}
+
+/// A stand-in for the `parlab` program: a shell script at `dir/parlab` (the
+/// directory is made fresh, named by `what` and this test run).
+fn script(what: &str, text: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("parlab-{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("parlab");
+    std::fs::write(&script, text).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+#[test]
+fn batches_of_many_small_tasks_and_a_few_large_ones_keep_every_task() {
+    let setup = Setup::for_entry(lecture()).with_seed(5);
+    let mut sizes: Vec<u64> = (0..3000).map(|i| (i * 7) % 50).collect();
+    for (k, at) in [17, 900, 1500, 2999].into_iter().enumerate() {
+        sizes[at] = 300_000 + k as u64;
+    }
+    let reference = serial::sweep(lecture(), &setup, &sizes).unwrap();
+    for workers in [1, 2, 3] {
+        let got = process::sweep_with_program(parlab_bin(), lecture(), &setup, &sizes, workers).unwrap();
+        assert!(got.same_bits(&reference), "{workers} workers");
+        assert_eq!(got.tasks.len(), sizes.len());
+        for (i, t) in got.tasks.iter().enumerate() {
+            assert_eq!((t.index, t.n), (i, sizes[i]));
+            assert!(t.worker < workers && t.start <= t.end && t.end <= got.elapsed, "{t:?}");
+        }
+        for worker in 0..workers {
+            // A worker runs its tasks one after another: on the timeline they never overlap.
+            let mut mine: Vec<_> = got.tasks.iter().filter(|t| t.worker == worker).collect();
+            assert!(!mine.is_empty(), "worker {worker} of {workers} ran nothing");
+            mine.sort_by_key(|t| t.start);
+            assert!(mine.windows(2).all(|w| w[0].end <= w[1].start), "worker {worker} of {workers}");
+        }
+    }
+}
+
+#[test]
+fn a_worker_killed_mid_batch_is_an_error_naming_it() {
+    // Real workers, killed with SIGKILL (and their wrappers with them) while
+    // they work through batches of tasks of different sizes.
+    let real = parlab_bin().display().to_string();
+    let script = script(
+        "killed-mid-batch",
+        &format!("#!/bin/sh\nexec 3<&0\n\"{real}\" \"$@\" <&3 &\nsleep 0.5\nkill -9 $!\nkill -9 $$\n"),
+    );
+    let setup = Setup::for_entry(lecture()).with_rule(Rule::MonteCarlo);
+    let sizes: Vec<u64> = (0..4000).map(|i| 200_000 + i).collect(); // seconds of work, ~1000 tasks a batch
+    match process::sweep_with_program(&script, lecture(), &setup, &sizes, 2).unwrap_err() {
+        Error::Worker { worker, pid, message } => {
+            assert!(worker < 2 && pid > 0, "worker {worker}, pid {pid}");
+            let n: u64 = message
+                .strip_prefix("was killed by signal 9 (SIGKILL) while computing n = ")
+                .and_then(|rest| rest.parse().ok())
+                .unwrap_or_else(|| panic!("{message}"));
+            assert!(sizes.contains(&n), "{message}");
+        }
+        other => panic!("expected a dead worker, got {other}"),
+    }
+}
+
+#[test]
+fn a_panic_in_a_batch_is_an_error_not_a_hang() {
+    // One worker; the schedule is n = 40000 alone, then the batch [7, 5].
+    let setup = Setup::for_entry(lecture());
+    let sizes = [5, 40_000, 7];
+    let first = r#"{"index":1,"n":40000,"value":0.785,"evaluations":40000,"start":0.001,"end":0.002}"#;
+    // A worker whose integrand panics on n = 7 answers with the panic (as
+    // `serve` does), and then does not exit: the parent must not wait for it.
+    let panicked = r#"{"index":2,"n":7,"error":"the integrand panicked while computing n = 7: gave up at 0.5","start":0.002,"end":0.003}"#;
+    let answers = script(
+        "panic-answered",
+        &format!("#!/bin/sh\nread header\nread one\nread two\necho '{first}'\necho '{panicked}'\nexec sleep 30\n"),
+    );
+    let err = process::sweep_with_program(&answers, lecture(), &setup, &sizes, 1).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Remote {
+            worker: 0,
+            n: 7,
+            message: "the integrand panicked while computing n = 7: gave up at 0.5".into()
+        }
+    );
+    // A worker that panics outside a task dies mid-batch: named, with its last words.
+    let dies = script(
+        "panic-died",
+        &format!(
+            "#!/bin/sh\nread header\nread one\nread two\necho '{first}'\necho \"thread 'main' panicked at src/main.rs:1:1: gave up\" >&2\nexit 101\n"
+        ),
+    );
+    let text = process::sweep_with_program(&dies, lecture(), &setup, &sizes, 1).unwrap_err().to_string();
+    assert!(text.starts_with("worker process 0 (pid "), "{text}");
+    assert!(
+        text.ends_with(") exited with status 101 while computing n = 7; it said: thread 'main' panicked at src/main.rs:1:1: gave up"),
+        "{text}"
+    );
+    // An answer to a task that was not due is refused, not filed under another.
+    let wrong = script(
+        "wrong-answer",
+        "#!/bin/sh\nread header\nread one\necho '{\"index\":0,\"n\":5,\"value\":0.5,\"start\":0.0,\"end\":0.0}'\nexec sleep 30\n",
+    );
+    let text = process::sweep_with_program(&wrong, lecture(), &setup, &sizes, 1).unwrap_err().to_string();
+    assert!(text.ends_with(") answered task 0 (n = 5) where task 1 (n = 40000) was due"), "{text}");
 }
 
 #[test]

@@ -549,9 +549,9 @@ fn a_worker_program_that_dies_is_an_error_not_a_hang() {
     // A program that does not exist.
     let line = fails_cleanly_with(&sweep, &[("PARLAB_BIN", Path::new("/nonexistent/parlab"))]);
     assert!(line.contains("/nonexistent/parlab"), "{line}");
-    // A worker that takes its header and one task, then dies mid-sweep.
+    // A worker that takes its header and one batch, then dies mid-sweep.
     let script = scratch("dies.sh");
-    std::fs::write(&script, "#!/bin/sh\nread header\nread task\nexit 3\n").unwrap();
+    std::fs::write(&script, "#!/bin/sh\nread header\nread batch\nexit 3\n").unwrap();
     make_executable(&script);
     let line = fails_cleanly_with(&sweep, &[("PARLAB_BIN", &script)]);
     let _ = std::fs::remove_dir_all(script.parent().unwrap());
@@ -592,7 +592,8 @@ fn a_worker_refuses_a_hostile_recipe_in_one_line() {
     let deep = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
     let header = serde_json::json!({
         "recipe": { "expr": deep },
-        "setup": { "a": 0.0, "b": 1.0, "rule": "lecture", "sampler": "spacings", "seed": 0 }
+        "setup": { "a": 0.0, "b": 1.0, "rule": "lecture", "sampler": "spacings", "seed": 0 },
+        "tasks": [[0, 10]]
     });
     let mut child =
         parlab().arg("worker").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
@@ -600,7 +601,7 @@ fn a_worker_refuses_a_hostile_recipe_in_one_line() {
         use std::io::Write;
         let mut stdin = child.stdin.take().unwrap();
         writeln!(stdin, "{header}").unwrap();
-        writeln!(stdin, "{{\"index\":0,\"n\":10}}").unwrap();
+        writeln!(stdin, "{{\"from\":0,\"to\":1}}").unwrap();
     }
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -3,7 +3,7 @@
 //! This is true multiprocessing, as in the lecture's `multiprocessing.Pool`:
 //! each worker has its own memory. Nothing is shared, so everything a worker
 //! needs crosses a pipe as text: the integrand as a [`Recipe`](crate::Recipe)
-//! (a catalogue name or an expression), the setup, and each task's n.
+//! (a catalogue name or an expression), the setup, and the tasks' sizes.
 //!
 //! Only a [`Portable`](crate::Portable) integrand can go: a closure is code
 //! and captured memory that exist only in this process, so [`sweep()`] does
@@ -17,27 +17,41 @@
 //! (`parlab worker` runs [`serve`]):
 //!
 //! ```text
-//! parent → worker  {"recipe":{"catalogue":"lecture"},"setup":{"a":0.0,"b":1.0,"rule":"lecture","sampler":"spacings","seed":7}}
-//! parent → worker  {"index":0,"n":100}                     one line per task; end of input: no more tasks
-//! worker → parent  {"index":0,"n":100,"value":0.78…,"evaluations":100,"error_estimate":null,"seconds":1.2e-5}
-//! worker → parent  {"index":0,"n":100,"error":"the integrand returned NaN at x = …"}
+//! parent → worker  {"recipe":{"catalogue":"lecture"},"setup":{"a":0.0,"b":1.0,"rule":"lecture","sampler":"spacings","seed":7},
+//!                   "tasks":[[9999,9999],[9998,9998],…,[0,0]]}        every task (index, n), largest first
+//! parent → worker  {"from":0,"to":1340}                               a batch: the header's tasks 0..1340; end of input: no more
+//! worker → parent  {"index":9999,"n":9999,"value":0.78…,"evaluations":9999,"error_estimate":null,"start":0.0021,"end":0.0022}
+//! worker → parent  {"index":7,"n":7,"error":"the integrand returned NaN at x = …","start":…,"end":…}
 //! ```
 //!
-//! Floats are written with enough digits to read back to the same bits. The
-//! parent keeps two tasks in flight per worker and hands out the next task
-//! as each result arrives (dynamic scheduling, like `apply_async`). A
-//! worker that dies or is killed is reported as [`Error::Worker`](crate::Error::Worker)
-//! with its pid, how it ended and the task it was computing; the parent never
-//! waits on it forever.
+//! A request costs a round trip through two pipes, more than a small task,
+//! so the parent hands out batches: largest tasks first, each batch a share
+//! of the cost that remains (guided self-scheduling), so the first batches
+//! are a few large tasks and the last many small ones. Each worker holds two
+//! batches at once, one computing and one waiting in its pipe, and gets the
+//! next when it finishes one: a worker that is ahead takes more (dynamic
+//! scheduling, like `apply_async`). A worker answers each task with one line,
+//! sent when its batch ends (and every millisecond before), with the task's
+//! start and end on its own clock; the parent moves those onto its clock, so
+//! the timeline keeps every task. Floats are written with enough digits to
+//! read back to the same bits.
+//!
+//! A worker that dies or is killed is reported as [`Error::Worker`](crate::Error::Worker)
+//! with its pid, how it ended and the first task it had not answered; a task
+//! that fails in a worker (NaN, ±∞, a panic in the integrand) comes back as
+//! [`Error::Remote`](crate::Error::Remote). The parent never waits on a
+//! worker forever.
 //!
 //! | file | holds |
 //! |---|---|
-//! | `parent.rs` | [`sweep()`]: starting the workers, handing out tasks, collecting results |
-//! | `protocol.rs` | the three kinds of line |
+//! | `parent.rs` | [`sweep()`]: starting the workers, handing out batches, collecting results |
+//! | `batch.rs` | the schedule: tasks largest first, cut into batches by cost |
+//! | `protocol.rs` | the three kinds of line: header, batch, answer |
 //! | `worker.rs` | [`serve`]: the worker's side |
 //! | `program.rs` | [`worker_program`]: which `parlab` binary the workers run |
 //! | `count.rs` | [`count_in_worker`]: the lesson that processes share no memory |
 
+mod batch;
 mod count;
 mod parent;
 mod program;

@@ -1,13 +1,15 @@
-//! The parent's side: start the workers, hand out tasks as results arrive, collect them in order.
+//! The parent's side: start the workers, hand out batches as they finish, collect the answers in order.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::ops::Range;
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::batch::{IN_FLIGHT, Schedule};
 use super::program::worker_program;
 use super::protocol::{Header, Reply, Request};
 use crate::error::{Error, Result};
@@ -15,20 +17,38 @@ use crate::integrand::{Portable, Recipe};
 use crate::rule::Setup;
 use crate::task::{self, Backend, Point, Sweep, Task};
 
-/// Tasks kept in flight per worker, to hide the pipe's round trip.
-const IN_FLIGHT: usize = 2;
-
 /// One worker process and what the parent knows of it.
 struct Worker {
     child: Child,
     stdin: Option<ChildStdin>,
-    pending: VecDeque<(usize, u64)>,
+    /// The batches sent and not yet fully answered, as places in the
+    /// schedule; the front one's start is the answer due next.
+    batches: VecDeque<Range<usize>>,
     stderr: Option<thread::JoinHandle<String>>,
 }
 
+/// What a worker's reader thread reports.
 enum Event {
-    Line(usize, String),
+    /// Answer lines that arrived together.
+    Answers(usize, Vec<Answer>),
+    /// The worker's output closed.
     Closed(usize),
+}
+
+/// One answer line, read (not yet checked) by a reader thread.
+struct Answer {
+    /// The answer, or why the line is not one.
+    reply: std::result::Result<Reply, String>,
+    /// When it was read, from the start of the sweep.
+    arrival: Duration,
+}
+
+/// One task's answer, with its times still on its worker's clock.
+struct Done {
+    point: Point,
+    worker: usize,
+    start: Duration,
+    end: Duration,
 }
 
 /// One estimate per size, computed by `workers` separate processes.
@@ -91,13 +111,16 @@ fn run(program: Option<&Path>, recipe: Recipe, setup: &Setup, sizes: &[u64], wor
         Some(program) => program.to_path_buf(),
         None => worker_program()?,
     };
-    let header = serde_json::to_string(&Header { recipe, setup: *setup }).expect("headers serialize");
+    let mut schedule = Schedule::new(sizes, workers);
+    let header = Header { recipe, setup: *setup, tasks: schedule.tasks().to_vec() };
+    let header = serde_json::to_string(&header).expect("headers serialize");
 
     let t0 = Instant::now();
     let (events, inbox) = mpsc::channel();
     let mut pool = Vec::with_capacity(workers);
+    // All are started before any is spoken to, so they start up side by side.
     for id in 0..workers {
-        match start(&program, id, &header, events.clone()) {
+        match start(&program, id, t0, events.clone()) {
             Ok(worker) => pool.push(worker),
             Err(e) => {
                 shut_down(&mut pool);
@@ -107,50 +130,48 @@ fn run(program: Option<&Path>, recipe: Recipe, setup: &Setup, sizes: &[u64], wor
     }
     drop(events);
 
-    let mut queue = sizes.iter().copied().enumerate();
-    let mut results: Vec<Option<(Point, Task)>> = vec![None; sizes.len()];
-    let mut done = 0;
+    let mut results: Vec<Option<Done>> = (0..sizes.len()).map(|_| None).collect();
+    // Per worker, the least (arrival − end) seen: its clock's offset from ours, plus at least the pipe's delay.
+    let mut offsets: Vec<Option<Duration>> = vec![None; workers];
     let outcome = (|| {
         for (id, worker) in pool.iter_mut().enumerate() {
-            for _ in 0..IN_FLIGHT {
-                feed(worker, id, &mut queue)?;
+            if send(worker, &header).is_err() {
+                // It is gone before reading anything: report how it ended, as for any death.
+                return Err(died(worker, id, schedule.tasks()));
             }
         }
+        for _ in 0..IN_FLIGHT {
+            for (id, worker) in pool.iter_mut().enumerate() {
+                feed(worker, id, &mut schedule)?;
+            }
+        }
+        let mut done = 0;
         while done < sizes.len() {
             match inbox.recv() {
-                Ok(Event::Line(id, line)) => {
-                    let reply: Reply = serde_json::from_str(&line)
-                        .map_err(|e| fail(&pool[id], id, format!("sent a line that is not a result ({e}): {line}")))?;
-                    pool[id].pending.retain(|&(index, _)| index != reply.index);
-                    if let Some(message) = reply.error {
-                        return Err(Error::Remote { worker: id, n: reply.n, message });
+                Ok(Event::Answers(id, answers)) => {
+                    for answer in answers {
+                        let (index, done_task) = check(&pool[id], id, schedule.tasks(), answer.reply)?;
+                        let lag = answer.arrival.saturating_sub(done_task.end);
+                        offsets[id] = Some(offsets[id].map_or(lag, |o| o.min(lag)));
+                        results[index] = Some(done_task);
+                        done += 1;
+                        let batch = pool[id].batches.front_mut().expect("checked: an answer was due");
+                        batch.start += 1;
+                        if batch.start == batch.end {
+                            pool[id].batches.pop_front();
+                            feed(&mut pool[id], id, &mut schedule)?;
+                        }
                     }
-                    let end = t0.elapsed();
-                    let value =
-                        reply.value.ok_or_else(|| fail(&pool[id], id, "sent a result without a value".into()))?;
-                    let start = end.saturating_sub(Duration::from_secs_f64(reply.seconds.max(0.0)));
-                    let point = Point {
-                        n: reply.n,
-                        value,
-                        evaluations: reply.evaluations.unwrap_or(0),
-                        error_estimate: reply.error_estimate,
-                    };
-                    let slot = results
-                        .get_mut(reply.index)
-                        .ok_or_else(|| fail(&pool[id], id, format!("answered an unknown task {}", reply.index)))?;
-                    *slot = Some((point, Task { index: reply.index, n: reply.n, worker: id, start, end }));
-                    done += 1;
-                    feed(&mut pool[id], id, &mut queue)?;
                 }
                 Ok(Event::Closed(id)) => {
-                    if !pool[id].pending.is_empty() {
-                        return Err(died(&mut pool[id], id));
+                    if !pool[id].batches.is_empty() {
+                        return Err(died(&mut pool[id], id, schedule.tasks()));
                     }
                 }
                 Err(_) => {
-                    // Every worker closed its output: name one that still owed results.
-                    let id = pool.iter().position(|w| !w.pending.is_empty()).unwrap_or(0);
-                    return Err(died(&mut pool[id], id));
+                    // Every worker closed its output: name one that still owed answers.
+                    let id = pool.iter().position(|w| !w.batches.is_empty()).unwrap_or(0);
+                    return Err(died(&mut pool[id], id, schedule.tasks()));
                 }
             }
         }
@@ -168,11 +189,49 @@ fn run(program: Option<&Path>, recipe: Recipe, setup: &Setup, sizes: &[u64], wor
             return Err(e);
         }
     }
-    let (points, tasks) = results.into_iter().map(|r| r.expect("every task was answered")).unzip();
+    // The timeline on our clock: each worker's times moved by its offset.
+    let (points, tasks) = results
+        .into_iter()
+        .enumerate()
+        .map(|(index, done)| {
+            let Done { point, worker, start, end } = done.expect("every task was answered");
+            let offset = offsets[worker].unwrap_or_default();
+            (point, Task { index, n: point.n, worker, start: start + offset, end: end + offset })
+        })
+        .unzip();
     Ok(Sweep { setup: *setup, backend: Backend::Process { workers }, points, tasks, elapsed: t0.elapsed() })
 }
 
-fn start(program: &Path, id: usize, header: &str, events: mpsc::Sender<Event>) -> Result<Worker> {
+/// Checks an answer against the task due from worker `id`: its place in the sizes and its result.
+fn check(
+    worker: &Worker,
+    id: usize,
+    tasks: &[(usize, u64)],
+    reply: std::result::Result<Reply, String>,
+) -> Result<(usize, Done)> {
+    let reply = reply.map_err(|message| fail(worker, id, message))?;
+    let due = worker.batches.front().map(|batch| tasks[batch.start]);
+    let Some((index, n)) = due.filter(|&(index, n)| (index, n) == (reply.index, reply.n)) else {
+        let due = due.map_or("none".to_string(), |(index, n)| format!("task {index} (n = {n})"));
+        return Err(fail(worker, id, format!("answered task {} (n = {}) where {due} was due", reply.index, reply.n)));
+    };
+    if let Some(message) = reply.error {
+        return Err(Error::Remote { worker: id, n, message });
+    }
+    let value = reply.value.ok_or_else(|| fail(worker, id, format!("sent an answer for n = {n} without a value")))?;
+    let time = |t: f64| Duration::try_from_secs_f64(t).ok();
+    let (Some(start), Some(end)) = (time(reply.start), time(reply.end)) else {
+        return Err(fail(
+            worker,
+            id,
+            format!("sent times that are not times for n = {n}: {} to {}", reply.start, reply.end),
+        ));
+    };
+    let point = Point { n, value, evaluations: reply.evaluations.unwrap_or(0), error_estimate: reply.error_estimate };
+    Ok((index, Done { point, worker: id, start, end: end.max(start) }))
+}
+
+fn start(program: &Path, id: usize, t0: Instant, events: mpsc::Sender<Event>) -> Result<Worker> {
     let mut child = Command::new(program)
         .arg("worker")
         .stdin(Stdio::piped())
@@ -184,30 +243,47 @@ fn start(program: &Path, id: usize, header: &str, events: mpsc::Sender<Event>) -
     let mut stderr = child.stderr.take().expect("stderr is piped");
     // scope: `events` (a Sender) moves into the reader thread; the thread
     // owns it until the worker's stdout closes.
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            match line {
-                Ok(line) => {
-                    if events.send(Event::Line(id, line)).is_err() {
-                        return;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        let _ = events.send(Event::Closed(id));
-    });
+    thread::spawn(move || read_answers(id, stdout, t0, events));
     let stderr = thread::spawn(move || {
         let mut text = String::new();
         let _ = stderr.read_to_string(&mut text);
         text
     });
-    let mut worker = Worker { stdin: child.stdin.take(), child, pending: VecDeque::new(), stderr: Some(stderr) };
-    if send(&mut worker, header).is_err() {
-        // It is gone before reading anything: report how it ended, as for any death.
-        return Err(died(&mut worker, id));
+    Ok(Worker { stdin: child.stdin.take(), child, batches: VecDeque::new(), stderr: Some(stderr) })
+}
+
+/// A worker's reader thread: parses its answer lines and passes on, in one
+/// event, all that arrived together; then says that its output closed.
+fn read_answers(id: usize, stdout: ChildStdout, t0: Instant, events: mpsc::Sender<Event>) {
+    let mut reader = BufReader::with_capacity(1 << 16, stdout);
+    let mut line = String::new();
+    loop {
+        let mut answers = Vec::new();
+        let open = loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => break false,
+                Ok(_) => {}
+            }
+            let arrival = t0.elapsed();
+            let text = line.trim_end();
+            if !text.is_empty() {
+                let reply =
+                    serde_json::from_str(text).map_err(|e| format!("sent a line that is not an answer ({e}): {text}"));
+                answers.push(Answer { reply, arrival });
+            }
+            if reader.buffer().is_empty() {
+                break true;
+            }
+        };
+        if !answers.is_empty() && events.send(Event::Answers(id, answers)).is_err() {
+            return;
+        }
+        if !open {
+            let _ = events.send(Event::Closed(id));
+            return;
+        }
     }
-    Ok(worker)
 }
 
 fn send(worker: &mut Worker, line: &str) -> std::io::Result<()> {
@@ -217,12 +293,13 @@ fn send(worker: &mut Worker, line: &str) -> std::io::Result<()> {
     stdin.flush()
 }
 
-fn feed(worker: &mut Worker, id: usize, queue: &mut impl Iterator<Item = (usize, u64)>) -> Result<()> {
-    if let Some((index, n)) = queue.next() {
-        let line = serde_json::to_string(&Request { index, n }).expect("requests serialize");
-        worker.pending.push_back((index, n));
+/// Sends worker `id` the next batch, if any is left.
+fn feed(worker: &mut Worker, id: usize, schedule: &mut Schedule) -> Result<()> {
+    if let Some(batch) = schedule.next_batch() {
+        let line = serde_json::to_string(&Request { from: batch.start, to: batch.end }).expect("requests serialize");
+        worker.batches.push_back(batch);
         if send(worker, &line).is_err() {
-            return Err(died(worker, id));
+            return Err(died(worker, id, schedule.tasks()));
         }
     }
     Ok(())
@@ -233,14 +310,15 @@ fn fail(worker: &Worker, id: usize, message: String) -> Error {
 }
 
 /// The error for a worker whose pipe closed with work outstanding: how it
-/// ended, the task it was computing, and its last words on stderr.
-fn died(worker: &mut Worker, id: usize) -> Error {
+/// ended, the first task it had not answered, and its last words on stderr.
+fn died(worker: &mut Worker, id: usize, tasks: &[(usize, u64)]) -> Error {
     let pid = worker.child.id();
     worker.stdin.take();
     let how = worker.child.wait().map(ended).unwrap_or_else(|e| format!("could not be waited for ({e})"));
     let stderr = worker.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
     let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
-    let task = worker.pending.front().map_or(String::new(), |(_, n)| format!(" while computing n = {n}"));
+    let task =
+        worker.batches.front().map_or(String::new(), |batch| format!(" while computing n = {}", tasks[batch.start].1));
     let mut message = format!("{how}{task}");
     if !last.is_empty() {
         message.push_str(&format!("; it said: {last}"));
