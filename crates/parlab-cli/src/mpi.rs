@@ -12,10 +12,11 @@
 //! So `mpiexec -n K parlab sweep --backend mpi ...` works as well as
 //! `parlab sweep --backend mpi --threads K`.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use parlab::Setup;
@@ -27,6 +28,9 @@ pub const BIN_VAR: &str = "PARLAB_MPI_BIN";
 
 /// What to install, for every error that means MPI is missing.
 const INSTALL: &str = "install MPICH (`cargo lab setup --mpi`, or as root `apt-get install mpich libmpich-dev`)";
+
+/// How long mpiexec may run on after a rank reported an error, before parlab ends it.
+const GRACE: Duration = Duration::from_secs(10);
 
 /// The most ranks parlab starts on one command: more is a typo, not a cluster.
 pub const MAX_RANKS: usize = 1024;
@@ -84,27 +88,95 @@ pub fn launch(ranks: usize, hostfile: Option<&Path>) -> Result<String> {
     }
     // The ranks run this same command line; they find the rank binary by the variable.
     command.arg(&parlab).args(std::env::args_os().skip(1)).env(BIN_VAR, &rank_binary);
-    let output =
-        command.stdin(Stdio::null()).output().with_context(|| format!("cannot start {}", mpiexec.display()))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if output.status.success() {
-        return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {}", mpiexec.display()))?;
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    // scope: the reader thread owns the stdout pipe and moves the bytes back through join.
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let (sender, lines) = mpsc::channel::<String>();
+    let stderr = child.stderr.take().expect("stderr is piped");
+    // scope: the stderr pipe and the sender move into the thread; the channel closes when it ends.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let mut error: Option<(String, Instant)> = None;
+    let status = loop {
+        seen.extend(lines.try_iter());
+        if error.is_none()
+            && let Some(line) = seen.iter().find_map(|l| l.trim().strip_prefix("error: "))
+        {
+            error = Some((line.to_string(), Instant::now()));
+        }
+        if let Some(status) = child.try_wait().context("cannot wait for mpiexec")? {
+            break status;
+        }
+        // A rank that fails before MPI starts leaves the others waiting for it: end mpiexec.
+        if let Some((line, since)) = &error
+            && since.elapsed() > GRACE
+        {
+            stop(&mut child);
+            bail!("{line}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = out.join().unwrap_or_default();
+    seen.extend(lines.iter());
+    if status.success() {
+        return Ok(String::from_utf8_lossy(&stdout).into_owned());
     }
     // A rank's own error line names the rank; mpiexec's banner comes after it.
-    if let Some(line) = stderr.lines().find_map(|l| l.trim().strip_prefix("error: ")) {
+    if let Some(line) = seen.iter().find_map(|l| l.trim().strip_prefix("error: ")) {
         bail!("{line}");
     }
-    let last = stderr.lines().map(str::trim).rfind(|l| !l.is_empty() && !l.starts_with('='));
-    bail!("mpiexec failed ({}){}", describe(output.status), last.map_or(String::new(), |l| format!(": {l}")))
+    let last = seen.iter().map(|l| l.trim()).rfind(|l| !l.is_empty() && !l.starts_with('='));
+    bail!("mpiexec failed ({}){}", describe(status), last.map_or(String::new(), |l| format!(": {l}")))
+}
+
+/// Ends mpiexec: SIGTERM first, so it ends its ranks on every host; SIGKILL if that cannot be sent.
+fn stop(child: &mut std::process::Child) {
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).stderr(Stdio::null()).status();
+    if !term.is_ok_and(|s| s.success()) {
+        let _ = child.kill();
+    }
+    let _ = child.wait();
 }
 
 /// A rank: runs the rank binary on this rank's share; rank 0 gets the merged sweep, the others `None`.
+///
+/// Every rank checks the rank count the same way, so all of them return that
+/// error together. Any other failure may be this rank's alone, while the others
+/// wait for it inside MPI: this rank then prints its error line and aborts, and
+/// mpiexec, seeing a rank killed, ends the others.
 pub fn rank(job: &Job, rank: usize, ranks: usize, threads: Option<usize>) -> Result<Option<Ranked>> {
     if let Some(k) = threads
         && k != ranks
     {
         bail!("--threads {k} but mpiexec started {ranks} ranks: give mpiexec -n {k}, or leave --threads out");
     }
+    match run_rank(job, rank) {
+        Ok(merged) => Ok(merged),
+        Err(err) => {
+            let line = format!("{err:#}").split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!("error: {line}");
+            std::process::abort()
+        }
+    }
+}
+
+fn run_rank(job: &Job, rank: usize) -> Result<Option<Ranked>> {
     let binary = rank_binary()?;
     probe(&binary)?;
     // stderr goes straight to mpiexec: a rank that panics says so before the job is aborted.

@@ -6,6 +6,7 @@
 //! - `expressions`: any text gives a value or an error, never a crash; parsed values match a reference evaluator.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
 //! - `cli`: the real `parlab` binary, good and bad input.
+//! - `mpi` (with `--features mpi`): `parlab sweep --backend mpi` both ways, same bits, failing ranks named.
 //! - `bench`: `parlab bench --students`, run small: every row, side by side, and its ratios.
 //! - `kernel`: the lab's kernel launcher: a build folder of its own for every kernel.
 //! - `notebooks`: notebooks committed without outputs; the lab's student version matches its source.
@@ -17,5 +18,7 @@ mod cli;
 mod expressions;
 mod kernel;
 mod layers;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod notebooks;
 mod properties;
