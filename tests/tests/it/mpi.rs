@@ -140,6 +140,17 @@ fn every_rank_count_gives_the_serial_bits_both_ways() {
 }
 
 #[test]
+fn only_the_rank_binary_links_mpi() {
+    let linked = |bin: &Path| {
+        let out = Command::new("ldd").arg(bin).output().expect("ldd runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let parlab = parlab();
+    assert!(!linked(parlab).contains("mpi"), "parlab links MPI: {}", linked(parlab));
+    assert!(linked(&parlab.with_file_name("parlab-mpi")).contains("libmpi"), "the rank binary links libmpich");
+}
+
+#[test]
 fn the_text_output_matches_the_other_backends_but_for_its_first_line() {
     let text = |backend: &[&str]| {
         let out =
