@@ -167,7 +167,12 @@ pub fn rank(job: &Job, rank: usize, ranks: usize, threads: Option<usize>) -> Res
         bail!("--threads {k} but mpiexec started {ranks} ranks: give mpiexec -n {k}, or leave --threads out");
     }
     match run_rank(job, rank) {
-        Ok(merged) => Ok(merged),
+        Ok(None) => Ok(None),
+        Ok(Some((Outcome::Merged(Merged { ranks, points, tasks }), elapsed))) => {
+            Ok(Some(Ranked { ranks, points, tasks, elapsed }))
+        }
+        // A task's error, merged by rank 0 after every rank is done: an ordinary error.
+        Ok(Some((Outcome::Failed { rank, message }, _))) => bail!("rank {rank}: {message}"),
         Err(err) => {
             let line = format!("{err:#}").split_whitespace().collect::<Vec<_>>().join(" ");
             eprintln!("error: {line}");
@@ -176,7 +181,8 @@ pub fn rank(job: &Job, rank: usize, ranks: usize, threads: Option<usize>) -> Res
     }
 }
 
-fn run_rank(job: &Job, rank: usize) -> Result<Option<Ranked>> {
+/// Runs the rank binary; rank 0 gets what it merged and how long it took.
+fn run_rank(job: &Job, rank: usize) -> Result<Option<(Outcome, Duration)>> {
     let binary = rank_binary()?;
     probe(&binary)?;
     // stderr goes straight to mpiexec: a rank that panics says so before the job is aborted.
@@ -204,10 +210,7 @@ fn run_rank(job: &Job, rank: usize) -> Result<Option<Ranked>> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let (outcome, elapsed): (Outcome, Duration) = serde_json::from_str(stdout.trim())
         .with_context(|| format!("rank 0: {} printed no result", binary.display()))?;
-    match outcome {
-        Outcome::Merged(Merged { ranks, points, tasks }) => Ok(Some(Ranked { ranks, points, tasks, elapsed })),
-        Outcome::Failed { rank, message } => bail!("rank {rank}: {message}"),
-    }
+    Ok(Some((outcome, elapsed)))
 }
 
 /// The job every rank reads.

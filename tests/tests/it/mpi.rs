@@ -188,6 +188,20 @@ fn a_rank_that_panics_is_named_both_ways() {
     fails_saying(&run(command, |_| true), &["rank 2 panicked"]);
 }
 
+#[test]
+fn a_tasks_error_is_one_line_naming_its_rank_both_ways() {
+    // Trapezoid evaluates 1/x at 0 for every n; the first size (index 0) is rank 0's.
+    let args = ["sweep", "--fn", "1/x", "--rule", "trapezoid", "--sizes", "4,8,16", "--backend", "mpi"];
+    for out in
+        [run(launched(&[&args[..], &["--threads", "3"]].concat()), |_| true), run(under_mpiexec(3, &args), |_| true)]
+    {
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        fails_saying(&out, &["rank 0: the integrand returned inf at x = 0"]);
+    }
+}
+
 /// The processes below `root`, by parent, read from /proc.
 fn descendants(root: u32) -> Vec<u32> {
     let mut children: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
