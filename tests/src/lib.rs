@@ -44,6 +44,11 @@ pub fn parlab_bin() -> &'static Path {
 
 /// Builds binary `bin` of `package` with the tests' profile, once per call, and returns its path.
 pub fn build_binary(package: &str, bin: &str) -> PathBuf {
+    build_binary_with(package, bin, &[])
+}
+
+/// Builds binary `bin` of `package` with `features` and the tests' profile, and returns its path.
+pub fn build_binary_with(package: &str, bin: &str, features: &[&str]) -> PathBuf {
     let profile_dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent()?.parent().map(Path::to_path_buf))
@@ -51,6 +56,9 @@ pub fn build_binary(package: &str, bin: &str) -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut build = Command::new(cargo);
     build.current_dir(workspace()).args(["build", "--quiet", "--package", package, "--bin", bin]);
+    if !features.is_empty() {
+        build.arg("--features").arg(features.join(","));
+    }
     if profile_dir.file_name().is_some_and(|n| n == "release") {
         build.arg("--release");
     }

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `cargo lab` | `setup`, then `open` |
 //! | `cargo lab setup` | rust-src, evcxr_jupyter 0.22.0, a Python venv, the kernel, the `parlab` binary, a warm build cache |
+//! | `cargo lab setup --mpi` | MPICH (as root with apt; else what to install) and the rank binary `parlab-mpi` |
 //! | `cargo lab open` | JupyterLab on 127.0.0.1 with a token, at `notebooks/` |
 //! | `cargo lab run [NOTEBOOK...]` | executes notebooks through nbclient and evcxr into `target/lab/run/` |
 //! | `cargo lab doctor` | what is missing or broken, and how to fix it |
@@ -28,6 +29,7 @@ mod gen_cmd;
 mod grade;
 mod kernel;
 mod lab;
+mod mpi;
 mod open;
 mod run;
 mod setup;

@@ -8,6 +8,8 @@
 //! 5. the `parlab` release binary, which the process backend starts as workers;
 //! 6. a warm build cache: each notebook's first cell (its `:dep`s) is run once,
 //!    so evcxr's `:cache` holds the compiled crates when a student opens it.
+//!
+//! `cargo lab setup --mpi` does only the MPI part instead (`crate::mpi`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,6 +28,10 @@ pub const PYTHON_MIN: (u32, u32) = (3, 11);
 
 #[derive(clap::Args, Default)]
 pub struct Args {
+    /// Only MPI, for `parlab sweep --backend mpi`: install MPICH (as root, with apt; else say what to install) and build the rank binary.
+    #[arg(long)]
+    pub mpi: bool,
+
     /// Skip warming the build cache (a notebook's first cell then compiles its crates: minutes).
     #[arg(long)]
     pub no_warm: bool,
@@ -33,6 +39,15 @@ pub struct Args {
 
 pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<()> {
     let started = Instant::now();
+    if args.mpi {
+        heading("setting up MPI for `parlab sweep --backend mpi`");
+        crate::mpi::setup(lab)?;
+        heading(&format!(
+            "MPI is set up ({}); try `parlab sweep --samples 3000 --backend mpi --threads 2`",
+            human(started.elapsed())
+        ));
+        return Ok(());
+    }
     heading(&format!("setting up the lab in {}", lab.show(&lab.dir)));
     rust_src(lab)?;
     let evcxr = evcxr(lab)?;

@@ -4,7 +4,9 @@
 //!    in a minute, not at the end: `cargo fmt --check`, `cargo clippy` with
 //!    warnings denied, and `cargo doc` with warnings denied;
 //! 2. `setup` (without opening JupyterLab), which warms the kernels' build folder;
-//! 3. `cargo test --workspace`;
+//! 3. `cargo test --workspace`, then the MPI tests (`--features mpi`), after
+//!    installing MPICH where it is missing (`cargo lab setup --mpi`): without
+//!    MPI that step fails, it is never skipped;
 //! 4. every notebook through nbclient and the evcxr kernel, several at once,
 //!    each in a kernel of its own (the solutions of the lab included): every
 //!    cell passing, and no two kernels sharing a build folder;
@@ -92,6 +94,23 @@ pub fn run(lab: &Lab, _args: &Args) -> anyhow::Result<ExitCode> {
         note(&format!("cannot run cargo test: {err}"));
     }
     outcomes.push(Outcome { what: "cargo test --workspace".into(), ok, took: clock.elapsed() });
+
+    heading("MPI: MPICH, the rank binary, and the MPI tests (cargo test -p parlab-tests --features mpi -- mpi::)");
+    let clock = Instant::now();
+    let ok = match crate::mpi::setup(lab) {
+        Ok(()) => Command::new(lab::cargo())
+            .current_dir(&lab.root)
+            .args(["test", "-p", "parlab-tests", "--features", "mpi", "--", "mpi::"])
+            .stdin(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success()),
+        // Missing MPI fails this step: the MPI tests are never skipped.
+        Err(err) => {
+            note(&format!("{err:#}"));
+            false
+        }
+    };
+    outcomes.push(Outcome { what: "MPI tests".into(), ok, took: clock.elapsed() });
 
     let pairs = exercise::pairs(&lab.notebooks());
     let students: Vec<_> = pairs.iter().map(|p| p.student.clone()).collect();

@@ -33,8 +33,8 @@ JSON (--json) prints one object:
 const JSON_SWEEP: &str = "\
 JSON (--json) prints one object:
   integrand, formula, from, to, rule, sampler, seed   as for `parlab integrate --json`
-  backend         serial, rayon, chunked or process
-  threads         threads or worker processes used (1 for serial)
+  backend         serial, rayon, chunked, process or mpi
+  threads         threads, worker processes or MPI ranks used (1 for serial)
   elapsed_seconds wall-clock time of the sweep
   exact           the catalogue's exact integral, only with --integrand over its interval
   points          one object per size, in order of n:
@@ -43,7 +43,7 @@ JSON (--json) prints one object:
                     empty_sum (true where the rule's sum has no terms, as the
                     lecture's for n = 0 and 1: its value 0 is not an estimate)
   tasks           the timeline, one object per size in the same order:
-                    index, n, worker (thread or process number, from 0),
+                    index, n, worker (thread, process or MPI rank, from 0),
                     start_seconds, end_seconds (from the start of the sweep)
 
 CSV (--csv) prints the header `n,value,evaluations,error_estimate,error,empty_sum`
@@ -99,7 +99,12 @@ pub enum Command {
         This is the lecture's serial(samples, f, lb, ub) and multiprocess(processes, samples, f, lb, ub). \
         Every backend gives the same bits: the estimate for n draws from the stream seeded by \
         (seed, n), whichever thread or process computes it, so the value for n equals \
-        `parlab integrate -n N` with the same seed.\n\n", interval_note!()), after_long_help = JSON_SWEEP)]
+        `parlab integrate -n N` with the same seed.\n\n\
+        --backend mpi runs the sizes on K MPI ranks: parlab starts `mpiexec -n K` with the rank \
+        binary parlab-mpi (built with `cargo build -p parlab-mpi --features mpi`, next to parlab or \
+        named by PARLAB_MPI_BIN), or, started by `mpiexec -n K parlab sweep --backend mpi ...`, each \
+        parlab runs one rank. Rank r takes the sizes r, r + K, ...; rank 0 gathers the points and \
+        prints them. --hostfile FILE goes to mpiexec to place the ranks on other hosts.\n\n", interval_note!()), after_long_help = JSON_SWEEP)]
     Sweep(SweepArgs),
 
     /// Time backends and thread counts, the lecture's numpy code against parlab, or what students run
@@ -237,13 +242,17 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N,N,...", value_delimiter = ',', value_parser = parse_count)]
     pub sizes: Option<Vec<u64>>,
 
-    /// serial, rayon (a thread pool), chunked (one block of sizes per thread) or process (worker processes)
-    #[arg(long, value_name = "BACKEND", default_value = "rayon", value_parser = parse_backend)]
+    /// serial, rayon (a thread pool), chunked (one block of sizes per thread), process (worker processes) or mpi (MPI ranks under mpiexec)
+    #[arg(long, value_name = "BACKEND", default_value = "rayon", value_parser = parse_sweep_backend)]
     pub backend: String,
 
-    /// Threads or worker processes [default: the threads this process may use]
+    /// Threads, worker processes or MPI ranks [default: the threads this process may use; under mpiexec, its ranks]
     #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse_count_usize)]
     pub threads: Option<usize>,
+
+    /// With --backend mpi: the hosts to run the ranks on, passed to `mpiexec -f FILE` (MPICH's format: `host[:ranks]` per line)
+    #[arg(long, value_name = "FILE")]
+    pub hostfile: Option<PathBuf>,
 
     /// Print one JSON object (its fields are listed at the end of --help)
     #[arg(long, conflicts_with = "csv")]
@@ -340,6 +349,14 @@ fn parse_sampler(text: &str) -> Result<Sampler, parlab::Error> {
 fn parse_backend(text: &str) -> Result<String, parlab::Error> {
     parlab::Backend::parse(text, 1).map(|backend| backend.name().to_string())
 }
+
+/// A backend of the sweep: the library's, or `mpi`, which this command runs itself.
+fn parse_sweep_backend(text: &str) -> Result<String, parlab::Error> {
+    if text.trim().eq_ignore_ascii_case(MPI) { Ok(MPI.to_string()) } else { parse_backend(text) }
+}
+
+/// The name of the MPI backend.
+pub const MPI: &str = "mpi";
 
 fn parse_seed(text: &str) -> Result<u64, String> {
     text.trim().parse().map_err(|_| format!("the seed must be a whole number from 0 to {}", u64::MAX))

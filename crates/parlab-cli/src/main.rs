@@ -22,6 +22,9 @@ mod format;
 mod input;
 mod progress;
 
+// The MPI backend's two roles: start mpiexec, or be one of its ranks.
+mod mpi;
+
 // What the benchmarks drive and read: the lecture's Python, and the system's facts.
 mod python;
 mod system;

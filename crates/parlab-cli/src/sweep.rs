@@ -1,15 +1,17 @@
 //! `parlab sweep`: the convergence sweep on any backend.
 
 use std::fmt::Write as _;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use parlab::parallel::{self, Pool};
+use parlab::sweep::{Point, Task};
 use parlab::{Backend, Integrand, Setup, Sweep, sweep};
 use serde::Serialize;
 
 use crate::cli::SweepArgs;
 use crate::input::{Described, Job};
+use crate::mpi;
 use crate::progress;
 
 /// Sweeps with fewer points in all finish too fast to need a bar.
@@ -54,26 +56,65 @@ struct TaskOut {
 pub fn run(args: &SweepArgs) -> Result<String> {
     let job = Job::from_problem(&args.problem)?;
     let setup = job.setup;
-    let threads = args.threads.unwrap_or_else(parallel::available_threads);
-    let backend = Backend::parse(&args.backend, threads)?;
     let sizes = match (&args.sizes, args.samples) {
         (Some(sizes), _) => sizes.clone(),
         // `--samples N`: every size below N that the rule takes (for the lecture, 0..N-1).
         (None, Some(samples)) => sweep::accepted_below(setup.rule(), samples),
         (None, None) => unreachable!("clap requires --samples or --sizes"),
     };
+    if args.backend == crate::cli::MPI {
+        return run_mpi(args, &job, &sizes);
+    }
+    if args.hostfile.is_some() {
+        bail!("--hostfile places MPI ranks: it goes with --backend mpi");
+    }
+    let threads = args.threads.unwrap_or_else(parallel::available_threads);
+    let backend = Backend::parse(&args.backend, threads)?;
     sweep::check(&setup, &sizes)?;
     let shown = progress::wanted(args.progress, sizes.iter().map(|&n| n as f64).sum::<f64>() >= PROGRESS_FROM);
     let result = run_with_progress(job.source.integrand(), &setup, &sizes, backend, shown).map_err(with_hint)?;
+    let ran = Ran { backend: backend.name(), threads: backend.threads(), label: backend.to_string() };
+    Ok(render(args, &job, ran, &result.points, &result.tasks, result.elapsed))
+}
+
+/// `--backend mpi`: as the launcher, what rank 0 printed; as a rank, rank 0's report and nothing elsewhere.
+fn run_mpi(args: &SweepArgs, job: &Job, sizes: &[u64]) -> Result<String> {
+    sweep::check(&job.setup, sizes)?;
+    let rank_job = mpi::job(job.source.integrand(), &job.setup, sizes)?;
+    match mpi::role() {
+        mpi::Role::Launcher => {
+            let ranks = args.threads.unwrap_or_else(parallel::available_threads);
+            mpi::launch(ranks, args.hostfile.as_deref())
+        }
+        mpi::Role::Rank { rank, ranks } => match mpi::rank(&rank_job, rank, ranks, args.threads)? {
+            None => Ok(String::new()),
+            Some(r) => {
+                let ran = Ran { backend: crate::cli::MPI, threads: r.ranks, label: format!("mpi({})", r.ranks) };
+                Ok(render(args, job, ran, &r.points, &r.tasks, r.elapsed))
+            }
+        },
+    }
+}
+
+/// Which backend ran the sweep, as the report names it.
+struct Ran {
+    backend: &'static str,
+    threads: usize,
+    /// As the text output shows it, e.g. `rayon(2)`.
+    label: String,
+}
+
+/// The report in the format asked for.
+fn render(args: &SweepArgs, job: &Job, ran: Ran, points: &[Point], tasks: &[Task], elapsed: Duration) -> String {
+    let setup = job.setup;
     let exact = job.exact();
     let report = Report {
         problem: job.describe(),
-        backend: backend.name(),
-        threads: backend.threads(),
-        elapsed_seconds: result.elapsed.as_secs_f64(),
+        backend: ran.backend,
+        threads: ran.threads,
+        elapsed_seconds: elapsed.as_secs_f64(),
         exact,
-        points: result
-            .points
+        points: points
             .iter()
             .map(|p| PointOut {
                 n: p.n,
@@ -84,8 +125,7 @@ pub fn run(args: &SweepArgs) -> Result<String> {
                 empty_sum: setup.rule().terms(p.n) == 0,
             })
             .collect(),
-        tasks: result
-            .tasks
+        tasks: tasks
             .iter()
             .map(|t| TaskOut {
                 index: t.index,
@@ -97,11 +137,11 @@ pub fn run(args: &SweepArgs) -> Result<String> {
             .collect(),
     };
     if args.json {
-        Ok(serde_json::to_string(&report)? + "\n")
+        serde_json::to_string(&report).expect("a report serializes") + "\n"
     } else if args.csv {
-        Ok(csv(&report))
+        csv(&report)
     } else {
-        Ok(text(&report, &backend))
+        text(&report, &ran.label)
     }
 }
 
@@ -211,7 +251,7 @@ fn csv(r: &Report) -> String {
     out
 }
 
-fn text(r: &Report, backend: &Backend) -> String {
+fn text(r: &Report, backend: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -7,6 +7,7 @@
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
 //! - `split`: one estimate split into blocks: the same bits on any thread count, and one block is the plain estimate.
 //! - `cli`: the real `parlab` binary, good and bad input.
+//! - `mpi` (with `--features mpi`): `parlab sweep --backend mpi` both ways, same bits, failing ranks named.
 //! - `bench`: `parlab bench --students`, run small: every row, side by side, and its ratios.
 //! - `kernel`: the lab's kernel launcher: a build folder of its own for every kernel.
 //! - `notebooks`: notebooks committed without outputs; the lab's student version matches its source.
@@ -18,6 +19,8 @@ mod cli;
 mod expressions;
 mod kernel;
 mod layers;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod notebooks;
 mod properties;
 mod split;
