@@ -10,7 +10,7 @@
 //! | notebook | items |
 //! |---|---|
 //! | `01-scope` | [`scope`] (the rules, checked by the compiler), [`Integrand`]'s `Sync` bound, [`Func`] |
-//! | `02-serial` | [`catalogue`], [`Setup`], [`Rule`], [`Estimate`], [`serial::sweep`], [`tolerance`] |
+//! | `02-serial` | [`catalogue`], [`Setup`], [`Rule`], [`Estimate`], [`serial::sweep`], [`tolerance`], [`reference()`] |
 //! | `03-parallel` | [`parallel::Pool`], [`parallel::sweep`], [`chunked::sweep`], [`process::sweep`], [`Portable`], [`stream`], [`sweep::Task`] |
 //! | `04-timing` | [`timing`], [`scaling`], [`Sampler`] |
 //! | `05-lab` | all of the above, and [`exercise`] (the checks of its exercises) |
@@ -48,7 +48,7 @@
 //! | layer | modules (a module `m` is `m.rs`, and its parts `m/*.rs`) | holds |
 //! |---|---|---|
 //! | 1. types and helpers | `error`, `tolerance`, `timing`, `stream`, `integrand` | the error, tolerances, timing and the machine, random streams, the [`Integrand`] trait, [`Expr`], [`Func`], [`Portable`] |
-//! | 2. rules | `rule` | [`Rule`], [`Sampler`], [`Setup`], [`Estimate`] and the kernels, one a file |
+//! | 2. rules | `rule`, `reference` | [`Rule`], [`Sampler`], [`Setup`], [`Estimate`] and the kernels, one a file; [`reference()`], adaptive Gauss–Kronrod for an integral with no closed form |
 //! | 3. beside the rules | `catalogue` | the named integrands: they use the rules ([`Setup::for_entry`]), the rules never use them |
 //! | 4. tasks | `task` | [`Point`], [`Task`], [`Sweep`], [`Backend`], the sizes, and one task as every backend runs it |
 //! | 5. backends | `backend` | [`serial`], [`parallel`], [`chunked`], [`process`] |
@@ -68,6 +68,7 @@ pub mod stream;
 pub mod timing;
 pub mod tolerance;
 // 2. Rules.
+pub mod reference;
 pub mod rule;
 // 3. Beside the rules.
 pub mod catalogue;
@@ -87,6 +88,7 @@ pub mod exercise;
 pub use backend::{chunked, parallel, process, serial};
 pub use error::{Error, Result};
 pub use integrand::{Expr, Func, Integrand, Portable, Recipe};
+pub use reference::{Reference, reference};
 pub use rule::{Estimate, Rule, Sampler, Setup};
 pub use task::{Backend, Point, Sweep, Task};
 
