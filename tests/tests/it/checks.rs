@@ -14,8 +14,8 @@
 //! | 3 | the best speedup; the row after the stop; compared with the first row; an absolute gain; efficiency; the last row; a panic on one row |
 //! | 4a, 4b | the lecture's sum; no last interval; no first interval; left endpoints; the interval's ends ignored; 0 for no points |
 //! | 5 | a shuffle (without replacement); one stream for every resample; one value too few; task + 1's stream; the serial copy; a generator shared by every resample; one resample too few |
-//! | scope 1 (01) | copies draw different numbers; own streams draw one; both wrong; no draws |
-//! | scope 2 (01) | no heights; the last point left out; 1/(1+x); the points reversed; a panicking thread |
+//! | scope 1 (01) | no heights; the last point left out; 1/(1+x); the points reversed; a panicking thread |
+//! | scope 2 (01) | copies draw different numbers; own streams draw one; both wrong; no draws |
 //! | scope 3 (01) | memory shared with the worker; the worker never counted; a lost update; ours counted by the worker too |
 //! | serial 1 (02) | one generator for the whole sweep (a `RefCell`); a copy of one generator per size; n + 1's stream; one size too few |
 //! | serial 2 (02) | the lecture's bias −2; no bias; the sign slipped; only the end strips' share |
@@ -514,16 +514,16 @@ mod scope_exercises {
 
     #[test]
     fn distinct_draws_the_reference_passes() {
-        passes(check_scope_1(&|| 1, &|| 4));
+        passes(check_scope_2(&|| 1, &|| 4));
     }
 
     #[test]
     fn distinct_draws_wrong_predictions_fail() {
-        fails(check_scope_1(&|| 4, &|| 4), "clones"); // the lecture's hope: copies draw different numbers
-        fails(check_scope_1(&|| 1, &|| 1), "own streams");
-        fails(check_scope_1(&|| 4, &|| 1), "both predictions");
-        fails(check_scope_1(&|| 0, &|| 4), "clones");
-        fails(check_scope_1(&|| todo!(), &|| 4), "not yet implemented");
+        fails(check_scope_2(&|| 4, &|| 4), "clones"); // the lecture's hope: copies draw different numbers
+        fails(check_scope_2(&|| 1, &|| 1), "own streams");
+        fails(check_scope_2(&|| 4, &|| 1), "both predictions");
+        fails(check_scope_2(&|| 0, &|| 4), "clones");
+        fails(check_scope_2(&|| todo!(), &|| 4), "not yet implemented");
     }
 
     fn lecture(x: f64) -> f64 {
@@ -538,9 +538,9 @@ mod scope_exercises {
 
     #[test]
     fn spawned_heights_the_reference_passes() {
-        passes(check_scope_2(&spawn_heights));
+        passes(check_scope_1(&spawn_heights));
         // Moving an owned copy made by collect() is as good.
-        passes(check_scope_2(&|xs: &[f64]| {
+        passes(check_scope_1(&|xs: &[f64]| {
             let mine: Vec<f64> = xs.iter().copied().collect();
             thread::spawn(move || mine.into_iter().map(lecture).collect())
         }));
@@ -548,30 +548,30 @@ mod scope_exercises {
 
     #[test]
     fn spawned_heights_wrong_answers_fail() {
-        fails(check_scope_2(&|_: &[f64]| thread::spawn(Vec::new)), "one height per point");
+        fails(check_scope_1(&|_: &[f64]| thread::spawn(Vec::new)), "one height per point");
         fails(
-            check_scope_2(&|xs: &[f64]| {
+            check_scope_1(&|xs: &[f64]| {
                 let xs = xs.to_vec(); // off by one: the last point left out
                 thread::spawn(move || xs.iter().take(xs.len().saturating_sub(1)).map(|&x| lecture(x)).collect())
             }),
             "one height per point",
         );
         fails(
-            check_scope_2(&|xs: &[f64]| {
+            check_scope_1(&|xs: &[f64]| {
                 let xs = xs.to_vec(); // 1/(1+x): the square forgotten
                 thread::spawn(move || xs.iter().map(|&x| 1.0 / (1.0 + x)).collect())
             }),
             "not 1/(1+x²)",
         );
         fails(
-            check_scope_2(&|xs: &[f64]| {
+            check_scope_1(&|xs: &[f64]| {
                 let xs = xs.to_vec(); // the points' order lost
                 thread::spawn(move || xs.iter().rev().map(|&x| lecture(x)).collect())
             }),
             "not 1/(1+x²)",
         );
-        fails(check_scope_2(&|_: &[f64]| thread::spawn(|| -> Vec<f64> { todo!() })), "panicked");
-        fails(check_scope_2(&|_: &[f64]| -> JoinHandle<Vec<f64>> { todo!() }), "not yet implemented");
+        fails(check_scope_1(&|_: &[f64]| thread::spawn(|| -> Vec<f64> { todo!() })), "panicked");
+        fails(check_scope_1(&|_: &[f64]| -> JoinHandle<Vec<f64>> { todo!() }), "not yet implemented");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Notebook 01, exercise 1: how many distinct numbers do copies of one generator draw?
+//! Notebook 01, exercise 2: how many distinct numbers do copies of one generator draw?
 //!
 //! The lecture's forked workers each started from a copy of one global
 //! generator. Four threads here do the same, each handed a clone
@@ -41,17 +41,17 @@ fn distinct(values: &[f64]) -> usize {
     values.iter().map(|v| v.to_bits()).collect::<BTreeSet<_>>().len()
 }
 
-/// Checks notebook 01's exercise 1: the predicted numbers of distinct draws
+/// Checks notebook 01's exercise 2: the predicted numbers of distinct draws
 /// against the run ([`draws`]).
 ///
 /// # Examples
 ///
 /// ```
-/// let lecture_hope = parlab::exercise::check_scope_1(&|| 4, &|| 4);
+/// let lecture_hope = parlab::exercise::check_scope_2(&|| 4, &|| 4);
 /// assert!(!lecture_hope.passed());
 /// ```
-pub fn check_scope_1(from_clones: &dyn Fn() -> usize, from_own_streams: &dyn Fn() -> usize) -> Verdict {
-    let mut verdict = Verdict::new("scope 1");
+pub fn check_scope_2(from_clones: &dyn Fn() -> usize, from_own_streams: &dyn Fn() -> usize) -> Verdict {
+    let mut verdict = Verdict::new("scope 2");
     let outcome = judge(from_clones, from_own_streams, &mut verdict);
     verdict.finish(outcome)
 }

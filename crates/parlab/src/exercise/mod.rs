@@ -23,8 +23,8 @@
 //!
 //! | check | notebook, exercise | what it holds the answer to |
 //! |---|---|---|
-//! | [`check_scope_1`] | 01, predict: copies of one generator | the numbers of distinct draws of the run [`clones::draws`] |
-//! | [`check_scope_2`] | 01, make this compile: a borrowed local sent to `thread::spawn` | the thread's heights, after the caller's points are dropped |
+//! | [`check_scope_1`] | 01, make this compile: a borrowed local sent to `thread::spawn` | the thread's heights, after the caller's points are dropped |
+//! | [`check_scope_2`] | 01, predict: copies of one generator | the numbers of distinct draws of the run [`clones::draws`] |
 //! | [`check_scope_3`] | 01, predict: a worker process's counting | the three counts of the run, worker process and threads |
 //! | [`check_serial_1`] | 02, make this compile: one generator for the whole sweep | each estimate from its own stream, whatever the other sizes |
 //! | [`check_serial_2`] | 02, predict: the partition rule's bias | within max(4 s, 0.1) of the measured (estimate − exact)·(n+1) |
@@ -66,7 +66,7 @@ mod verdict;
 
 pub use bias::{check_serial_2, scaled_bias};
 pub use bootstrap::{Bootstrap, Resample, check_5, check_5_within};
-pub use clones::check_scope_1;
+pub use clones::check_scope_2;
 pub use counter::{check_scope_3, check_scope_3_with_program};
 pub use estimates::{Estimates, check_2, check_2_within};
 pub use given::{PATIENCE, SEED};
@@ -74,6 +74,6 @@ pub use one_rng::{LectureSweep, check_serial_1};
 pub use orders::{check_serial_3, measured_order};
 pub use own_integrand::check_1;
 pub use partition::{PartitionArea, check_4a, check_4b};
-pub use spawn::{SpawnHeights, check_scope_2};
+pub use spawn::{SpawnHeights, check_scope_1};
 pub use threads_worth::{ThreadsWorthUsing, check_3};
 pub use verdict::Verdict;

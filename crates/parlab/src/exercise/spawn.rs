@@ -1,4 +1,4 @@
-//! Notebook 01, exercise 2: a spawned thread must own what it uses.
+//! Notebook 01, exercise 1: a spawned thread must own what it uses.
 
 use std::thread::{self, JoinHandle};
 
@@ -9,7 +9,7 @@ use crate::tolerance::{self, ROUNDING};
 /// The shape of `spawn_heights`: the points are borrowed, the thread returns their heights.
 pub type SpawnHeights = dyn Fn(&[f64]) -> JoinHandle<Vec<f64>>;
 
-/// Checks notebook 01's exercise 2: `spawn_heights(xs)` returns a thread that
+/// Checks notebook 01's exercise 1: `spawn_heights(xs)` returns a thread that
 /// computes 1/(1+x²) at every point of `xs`, in order.
 ///
 /// The check drops its points as soon as `spawn_heights` returns, before it
@@ -20,10 +20,10 @@ pub type SpawnHeights = dyn Fn(&[f64]) -> JoinHandle<Vec<f64>>;
 ///
 /// ```
 /// let nothing = |_: &[f64]| std::thread::spawn(Vec::new);
-/// assert!(!parlab::exercise::check_scope_2(&nothing).passed());
+/// assert!(!parlab::exercise::check_scope_1(&nothing).passed());
 /// ```
-pub fn check_scope_2(spawn_heights: &SpawnHeights) -> Verdict {
-    let mut verdict = Verdict::new("scope 2");
+pub fn check_scope_1(spawn_heights: &SpawnHeights) -> Verdict {
+    let mut verdict = Verdict::new("scope 1");
     let outcome = judge(spawn_heights, &mut verdict);
     verdict.finish(outcome)
 }
