@@ -9,11 +9,11 @@
 //!
 //! | notebook | items |
 //! |---|---|
-//! | `01-scope` | [`scope`] (the rules, checked by the compiler), [`Integrand`]'s `Sync` bound, [`Func`] |
+//! | `01-scope` | [`scope`] (the rules, checked by the compiler), [`stream::Stream`] (a clone replays its numbers), [`process::count_in_worker`], [`timing::measure`] |
 //! | `02-serial` | [`catalogue`], [`Setup`], [`Rule`], [`Estimate`], [`serial::sweep`], [`tolerance`], [`reference()`] |
 //! | `03-parallel` | [`parallel::Pool`], [`parallel::sweep`], [`chunked::sweep`], [`process::sweep`], [`Portable`], [`stream`], [`sweep::Task`] |
 //! | `04-timing` | [`timing`], [`scaling`], [`Sampler`] |
-//! | `05-lab` | all of the above, and [`exercise`] (the checks of its exercises) |
+//! | `05-lab` | all of the above, and [`exercise`] (the checks of its exercises, and of those in 01 and 02) |
 //!
 //! # The serial → parallel change
 //!
@@ -54,7 +54,7 @@
 //! | 5. backends | `backend` | [`serial`], [`parallel`], [`chunked`], [`process`] |
 //! | 6. dispatcher | `dispatch` | [`sweep::run`]: one sweep on any [`Backend`] |
 //! | 7. harness and faces | `scaling`, `sweep`, `scope` | timing a sweep across thread counts; the [`sweep`] module's public face; the compile-fail twins |
-//! | 8. the lab's checks | `exercise` | the checks of notebook `05-lab`'s exercises, one function per check cell |
+//! | 8. the lab's checks | `exercise` | the checks of the notebooks' exercises (01, 02, 05), one function per check cell |
 //!
 //! The public paths (`parlab::serial`, `parlab::sweep::run`, …) are re-exports
 //! from these layers, made here at the root.
