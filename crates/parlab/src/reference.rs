@@ -2,7 +2,7 @@
 //!
 //! The rules of [`rule`](crate::rule) are measured by their error against an
 //! exact value. When the integrand has no closed-form integral (√(1+x³),
-//! xˣ, a student's own function), [`reference`] gives one to about 10⁻¹²,
+//! xˣ, a student's own function), [`reference()`] gives one to about 10⁻¹²,
 //! with its own error estimate, so the rules can still be measured.
 //!
 //! # Formula
