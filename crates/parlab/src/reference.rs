@@ -40,6 +40,7 @@ pub const FLOOR: f64 = 1e-14;
 pub const MAX_PIECES: usize = 10_000;
 
 /// Kronrod nodes on [0, 1] (the rule is symmetric), the last one the centre.
+#[allow(clippy::excessive_precision)] // QUADPACK's digits as published, so they can be checked against its source
 const NODES: [f64; 8] = [
     0.991_455_371_120_812_639_206_854_697_526_329,
     0.949_107_912_342_758_524_526_189_684_047_851,
@@ -51,6 +52,7 @@ const NODES: [f64; 8] = [
     0.0,
 ];
 /// Kronrod weights, for the nodes above.
+#[allow(clippy::excessive_precision)] // QUADPACK's digits as published, so they can be checked against its source
 const KRONROD: [f64; 8] = [
     0.022_935_322_010_529_224_963_732_008_058_970,
     0.063_092_092_629_978_553_290_700_663_189_204,
@@ -62,6 +64,7 @@ const KRONROD: [f64; 8] = [
     0.209_482_141_084_727_828_012_999_174_891_714,
 ];
 /// Gauss weights, for the nodes 1, 3, 5 and 7 above (the last one the centre).
+#[allow(clippy::excessive_precision)] // QUADPACK's digits as published, so they can be checked against its source
 const GAUSS: [f64; 4] = [
     0.129_484_966_168_869_693_270_611_432_679_082,
     0.279_705_391_489_276_667_901_467_771_423_780,
