@@ -9,11 +9,11 @@
 //!
 //! | notebook | items |
 //! |---|---|
-//! | `01-scope` | [`scope`] (the rules, checked by the compiler), [`Integrand`]'s `Sync` bound, [`Func`] |
-//! | `02-serial` | [`catalogue`], [`Setup`], [`Rule`], [`Estimate`], [`serial::sweep`], [`tolerance`] |
+//! | `01-scope` | [`scope`] (the rules, checked by the compiler), [`stream::Stream`] (a clone replays its numbers), [`process::count_in_worker`], [`timing::measure`] |
+//! | `02-serial` | [`catalogue`], [`Setup`], [`Rule`], [`Estimate`], [`serial::sweep`], [`tolerance`], [`reference()`] |
 //! | `03-parallel` | [`parallel::Pool`], [`parallel::sweep`], [`chunked::sweep`], [`process::sweep`], [`Portable`], [`stream`], [`sweep::Task`] |
 //! | `04-timing` | [`timing`], [`scaling`], [`Sampler`] |
-//! | `05-lab` | all of the above, and [`exercise`] (the checks of its exercises) |
+//! | `05-lab` | all of the above, and [`exercise`] (the checks of its exercises, and of those in 01 and 02) |
 //!
 //! # The serial → parallel change
 //!
@@ -48,13 +48,13 @@
 //! | layer | modules (a module `m` is `m.rs`, and its parts `m/*.rs`) | holds |
 //! |---|---|---|
 //! | 1. types and helpers | `error`, `tolerance`, `timing`, `stream`, `integrand` | the error, tolerances, timing and the machine, random streams, the [`Integrand`] trait, [`Expr`], [`Func`], [`Portable`] |
-//! | 2. rules | `rule` | [`Rule`], [`Sampler`], [`Setup`], [`Estimate`] and the kernels, one a file |
+//! | 2. rules | `rule`, `reference` | [`Rule`], [`Sampler`], [`Setup`], [`Estimate`] and the kernels, one a file; [`reference()`], adaptive Gauss–Kronrod for an integral with no closed form |
 //! | 3. beside the rules | `catalogue` | the named integrands: they use the rules ([`Setup::for_entry`]), the rules never use them |
 //! | 4. tasks | `task` | [`Point`], [`Task`], [`Sweep`], [`Backend`], the sizes, and one task as every backend runs it |
 //! | 5. backends | `backend` | [`serial`], [`parallel`], [`chunked`], [`process`] |
 //! | 6. dispatchers | `dispatch`, `split` | [`sweep::run`]: one sweep on any [`Backend`]; [`split`]: one estimate cut into blocks, on one thread or a pool |
 //! | 7. harness and faces | `scaling`, `sweep`, `scope` | timing a sweep across thread counts; the [`sweep`] module's public face; the compile-fail twins |
-//! | 8. the lab's checks | `exercise` | the checks of notebook `05-lab`'s exercises, one function per check cell |
+//! | 8. the lab's checks | `exercise` | the checks of the notebooks' exercises (01, 02, 05), one function per check cell |
 //!
 //! The public paths (`parlab::serial`, `parlab::sweep::run`, …) are re-exports
 //! from these layers, made here at the root.
@@ -68,6 +68,7 @@ pub mod stream;
 pub mod timing;
 pub mod tolerance;
 // 2. Rules.
+pub mod reference;
 pub mod rule;
 // 3. Beside the rules.
 pub mod catalogue;
@@ -88,6 +89,7 @@ pub mod exercise;
 pub use backend::{chunked, parallel, process, serial};
 pub use error::{Error, Result};
 pub use integrand::{Expr, Func, Integrand, Portable, Recipe};
+pub use reference::{Reference, reference};
 pub use rule::{Estimate, Rule, Sampler, Setup};
 pub use task::{Backend, Point, Sweep, Task};
 

@@ -1,6 +1,6 @@
 //! The exercise checks' own tests: the reference answers pass, and every known-wrong answer fails.
 //!
-//! Each check of `notebooks/solutions/05-lab.ipynb` is one call into
+//! Each check of `notebooks/solutions/*.ipynb` is one call into
 //! `parlab::exercise`. Here each runs against the notebook's reference answer
 //! (which must pass) and against the slips a student makes (each must fail,
 //! and the message must name the slip). The wrong answers that are serial
@@ -14,6 +14,12 @@
 //! | 3 | the best speedup; the row after the stop; compared with the first row; an absolute gain; efficiency; the last row; a panic on one row |
 //! | 4a, 4b | the lecture's sum; no last interval; no first interval; left endpoints; the interval's ends ignored; 0 for no points |
 //! | 5 | a shuffle (without replacement); one stream for every resample; one value too few; task + 1's stream; the serial copy; a generator shared by every resample; one resample too few |
+//! | scope 1 (01) | no heights; the last point left out; 1/(1+x); the points reversed; a panicking thread |
+//! | scope 2 (01) | copies draw different numbers; own streams draw one; both wrong; no draws |
+//! | scope 3 (01) | memory shared with the worker; the worker never counted; a lost update; ours counted by the worker too |
+//! | serial 1 (02) | one generator for the whole sweep (a `RefCell`); a copy of one generator per size; n + 1's stream; one size too few |
+//! | serial 2 (02) | the lecture's bias −2; no bias; the sign slipped; only the end strips' share |
+//! | serial 3 (02) | every rule order 1; every rule order 2; Simpson's order for the trapezoid; the lecture's rule as Monte Carlo; slopes, not orders |
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -496,5 +502,178 @@ mod exercise_5 {
     fn the_untouched_todo_fails() {
         let todo = |_: &[f64], _: u64, _: u64| -> Vec<f64> { todo!() };
         fails(check_5_within(&todo, &bootstrap_se, &bootstrap_se_parallel, SHORT), "not yet implemented");
+    }
+}
+
+/// Notebook 01's checks.
+mod scope_exercises {
+    use super::*;
+    use exercise::{check_scope_1, check_scope_2, check_scope_3_with_program};
+    use parlab_tests::parlab_bin;
+    use std::thread::{self, JoinHandle};
+
+    #[test]
+    fn distinct_draws_the_reference_passes() {
+        passes(check_scope_2(&|| 1, &|| 4));
+    }
+
+    #[test]
+    fn distinct_draws_wrong_predictions_fail() {
+        fails(check_scope_2(&|| 4, &|| 4), "clones"); // the lecture's hope: copies draw different numbers
+        fails(check_scope_2(&|| 1, &|| 1), "own streams");
+        fails(check_scope_2(&|| 4, &|| 1), "both predictions");
+        fails(check_scope_2(&|| 0, &|| 4), "clones");
+        fails(check_scope_2(&|| todo!(), &|| 4), "not yet implemented");
+    }
+
+    fn lecture(x: f64) -> f64 {
+        1.0 / (1.0 + x * x)
+    }
+
+    /// The notebook's solution: the thread gets its own copy of the points.
+    fn spawn_heights(xs: &[f64]) -> JoinHandle<Vec<f64>> {
+        let xs = xs.to_vec();
+        thread::spawn(move || xs.iter().map(|&x| lecture(x)).collect())
+    }
+
+    #[test]
+    fn spawned_heights_the_reference_passes() {
+        passes(check_scope_1(&spawn_heights));
+        // An Arc of an owned copy, consumed by the thread, is as good.
+        passes(check_scope_1(&|xs: &[f64]| {
+            let mine: std::sync::Arc<[f64]> = xs.into();
+            thread::spawn(move || mine.iter().map(|&x| lecture(x)).collect())
+        }));
+    }
+
+    #[test]
+    fn spawned_heights_wrong_answers_fail() {
+        fails(check_scope_1(&|_: &[f64]| thread::spawn(Vec::new)), "one height per point");
+        fails(
+            check_scope_1(&|xs: &[f64]| {
+                let xs = xs.to_vec(); // off by one: the last point left out
+                thread::spawn(move || xs.iter().take(xs.len().saturating_sub(1)).map(|&x| lecture(x)).collect())
+            }),
+            "one height per point",
+        );
+        fails(
+            check_scope_1(&|xs: &[f64]| {
+                let xs = xs.to_vec(); // 1/(1+x): the square forgotten
+                thread::spawn(move || xs.iter().map(|&x| 1.0 / (1.0 + x)).collect())
+            }),
+            "not 1/(1+x²)",
+        );
+        fails(
+            check_scope_1(&|xs: &[f64]| {
+                let xs = xs.to_vec(); // the points' order lost
+                thread::spawn(move || xs.iter().rev().map(|&x| lecture(x)).collect())
+            }),
+            "not 1/(1+x²)",
+        );
+        fails(check_scope_1(&|_: &[f64]| thread::spawn(|| -> Vec<f64> { todo!() })), "panicked");
+        fails(check_scope_1(&|_: &[f64]| -> JoinHandle<Vec<f64>> { todo!() }), "not yet implemented");
+    }
+
+    #[test]
+    fn worker_counts_the_reference_passes() {
+        passes(check_scope_3_with_program(&|| [1000, 0, 2000], parlab_bin()));
+    }
+
+    #[test]
+    fn worker_counts_wrong_predictions_fail() {
+        let bin = parlab_bin();
+        fails(check_scope_3_with_program(&|| [1000, 1000, 3000], bin), "ours after the worker"); // memory shared
+        fails(check_scope_3_with_program(&|| [0, 0, 2000], bin), "the worker's count"); // the worker never counted
+        fails(check_scope_3_with_program(&|| [1000, 0, 1000], bin), "ours after the two threads"); // a lost update
+        fails(check_scope_3_with_program(&|| [1000, 0, 3000], bin), "ours after the two threads");
+        fails(check_scope_3_with_program(&|| todo!(), bin), "not yet implemented");
+    }
+}
+
+/// Notebook 02's checks.
+mod serial_exercises {
+    use super::*;
+    use exercise::{check_serial_1, check_serial_2, check_serial_3};
+    use std::cell::RefCell;
+    use std::f64::consts::FRAC_PI_4;
+
+    fn f(x: f64) -> f64 {
+        1.0 / (1.0 + x * x)
+    }
+
+    /// The notebook's `integral`: the lecture's sum on sorted draws.
+    fn integral(n: u64, draws: &mut Stream) -> f64 {
+        let mut points: Vec<f64> = (0..n).map(|_| draws.uniform()).collect();
+        points.sort_by(f64::total_cmp);
+        points.windows(2).map(|pair| (pair[1] - pair[0]) * f(pair[1])).sum()
+    }
+
+    fn for_each_size(sizes: &[u64], estimate: impl Fn(u64) -> f64) -> Vec<f64> {
+        sizes.iter().map(|&n| estimate(n)).collect()
+    }
+
+    /// The notebook's solution.
+    fn lecture_sweep(sizes: &[u64]) -> Vec<f64> {
+        for_each_size(sizes, |n| integral(n, &mut stream::stream(SEED, n)))
+    }
+
+    #[test]
+    fn one_rng_per_size_the_reference_passes() {
+        passes(check_serial_1(&f, 0.0, 1.0, &lecture_sweep));
+    }
+
+    #[test]
+    fn one_rng_per_size_wrong_answers_fail() {
+        // The lecture's one generator for the whole sweep, made to compile with a RefCell.
+        let shared = |sizes: &[u64]| {
+            let draws = RefCell::new(stream::stream(SEED, 0));
+            for_each_size(sizes, |n| integral(n, &mut draws.borrow_mut()))
+        };
+        fails(check_serial_1(&f, 0.0, 1.0, &shared), "a generator of its own");
+        // A copy of one generator for every size: the forked workers' copies.
+        let copies = |sizes: &[u64]| {
+            let global = stream::stream(SEED, 0);
+            for_each_size(sizes, |n| integral(n, &mut global.clone()))
+        };
+        fails(check_serial_1(&f, 0.0, 1.0, &copies), "a generator of its own");
+        let shifted = |sizes: &[u64]| for_each_size(sizes, |n| integral(n, &mut stream::stream(SEED, n + 1)));
+        fails(check_serial_1(&f, 0.0, 1.0, &shifted), "a generator of its own");
+        let one_short = |sizes: &[u64]| for_each_size(&sizes[1..], |n| integral(n, &mut stream::stream(SEED, n)));
+        fails(check_serial_1(&f, 0.0, 1.0, &one_short), "one estimate per size");
+        let todo = |_: &[u64]| -> Vec<f64> { todo!() };
+        fails(check_serial_1(&f, 0.0, 1.0, &todo), "not yet implemented");
+    }
+
+    #[test]
+    fn partition_bias_the_reference_passes() {
+        passes(check_serial_2(&f, 0.0, 1.0, FRAC_PI_4, &|| -0.5));
+        // (f(b) − f(a))·(b − a) for another integrand: eˣ on [0, 1] gives e − 1.
+        passes(check_serial_2(&f64::exp, 0.0, 1.0, std::f64::consts::E - 1.0, &|| std::f64::consts::E - 1.0));
+    }
+
+    #[test]
+    fn partition_bias_wrong_predictions_fail() {
+        fails(check_serial_2(&f, 0.0, 1.0, FRAC_PI_4, &|| -2.0), "above your prediction"); // the lecture's bias
+        fails(check_serial_2(&f, 0.0, 1.0, FRAC_PI_4, &|| 0.0), "below your prediction"); // no bias left
+        fails(check_serial_2(&f, 0.0, 1.0, FRAC_PI_4, &|| 0.5), "below your prediction"); // the sign slipped
+        fails(check_serial_2(&f, 0.0, 1.0, FRAC_PI_4, &|| -1.5), "above your prediction"); // only the strips' share
+        fails(check_serial_2(&f, 0.0, 1.0, FRAC_PI_4, &|| f64::NAN), "write a number");
+        fails(check_serial_2(&f, 0.0, 1.0, FRAC_PI_4, &|| todo!()), "not yet implemented");
+    }
+
+    #[test]
+    fn orders_the_reference_passes() {
+        passes(check_serial_3(&f, 0.0, 1.0, FRAC_PI_4, &|| [1.0, 0.5, 2.0]));
+    }
+
+    #[test]
+    fn orders_wrong_predictions_fail() {
+        let wrong = |orders: [f64; 3], says: &str| fails(check_serial_3(&f, 0.0, 1.0, FRAC_PI_4, &|| orders), says);
+        wrong([1.0, 1.0, 1.0], "monte-carlo, trapezoid"); // every rule like the lecture's
+        wrong([2.0, 2.0, 2.0], "lecture, monte-carlo"); // every rule like the trapezoid
+        wrong([1.0, 0.5, 4.0], "trapezoid"); // Simpson's order for the trapezoid
+        wrong([0.5, 0.5, 2.0], "lecture"); // the lecture's rule taken for Monte Carlo
+        wrong([-1.0, -0.5, -2.0], "negative"); // the slope, not the order
+        fails(check_serial_3(&f, 0.0, 1.0, FRAC_PI_4, &|| todo!()), "not yet implemented");
     }
 }

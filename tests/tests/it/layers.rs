@@ -9,7 +9,7 @@ use parlab_tests::workspace;
 
 const LAYERS: &[(&str, &[&str])] = &[
     ("types and helpers", &["error", "tolerance", "timing", "stream", "integrand"]),
-    ("rules", &["rule"]),
+    ("rules", &["rule", "reference"]),
     ("beside the rules: the catalogue", &["catalogue"]),
     ("tasks", &["task"]),
     ("backends", &["backend"]),

@@ -1,4 +1,4 @@
-//! The checks of the lab's exercises (notebook `05-lab`), one function per check cell.
+//! The checks of the lab's exercises (notebooks `01-scope`, `02-serial` and `05-lab`), one function per check cell.
 //!
 //! A check cell in the notebook is one line, such as
 //! `parlab::exercise::check_2(&estimates_serial, &estimates_parallel).assert();`:
@@ -19,6 +19,17 @@
 //! | [`check_4b`] | the lecture's bias, measured | the mean error × (n + 1) over 1000 seeds near −0.5 |
 //! | [`check_5`] | a bootstrap | resamples drawn as stated, the serial bits on 2 and 3 threads, two resamples at once |
 //!
+//! Notebooks 01 and 02 have checks of their own, named by notebook:
+//!
+//! | check | notebook, exercise | what it holds the answer to |
+//! |---|---|---|
+//! | [`check_scope_1`] | 01, make this compile: a borrowed local sent to `thread::spawn` | the thread's heights, after the caller's points are dropped |
+//! | [`check_scope_2`] | 01, predict: copies of one generator | the numbers of distinct draws of the run [`clones::draws`] |
+//! | [`check_scope_3`] | 01, predict: a worker process's counting | the three counts of the run, worker process and threads |
+//! | [`check_serial_1`] | 02, make this compile: one generator for the whole sweep | each estimate from its own stream, whatever the other sizes |
+//! | [`check_serial_2`] | 02, predict: the partition rule's bias | within max(4 s, 0.1) of the measured (estimate − exact)·(n+1) |
+//! | [`check_serial_3`] | 02, predict: three orders of convergence | each within 0.3 of the fitted order |
+//!
 //! # Parallel, proved without a clock
 //!
 //! A parallel answer must give the serial bits *and* run on two threads at
@@ -38,19 +49,31 @@
 //! A panic in the code under test (a `todo!()` still in place, an index out
 //! of bounds) is caught and becomes a failed verdict that quotes it.
 
+mod bias;
 mod bootstrap;
+pub mod clones;
+mod counter;
 mod estimates;
 mod given;
 mod meeting;
+mod one_rng;
+mod orders;
 mod own_integrand;
 mod partition;
+mod spawn;
 mod threads_worth;
 mod verdict;
 
+pub use bias::{check_serial_2, scaled_bias};
 pub use bootstrap::{Bootstrap, Resample, check_5, check_5_within};
+pub use clones::check_scope_2;
+pub use counter::{check_scope_3, check_scope_3_with_program};
 pub use estimates::{Estimates, check_2, check_2_within};
 pub use given::{PATIENCE, SEED};
+pub use one_rng::{LectureSweep, check_serial_1};
+pub use orders::{check_serial_3, measured_order};
 pub use own_integrand::check_1;
 pub use partition::{PartitionArea, check_4a, check_4b};
+pub use spawn::{SpawnHeights, check_scope_1};
 pub use threads_worth::{ThreadsWorthUsing, check_3};
 pub use verdict::Verdict;
