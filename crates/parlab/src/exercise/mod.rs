@@ -19,6 +19,11 @@
 //! | [`check_4b`] | the lecture's bias, measured | the mean error × (n + 1) over 1000 seeds near −0.5 |
 //! | [`check_5`] | a bootstrap | resamples drawn as stated, the serial bits on 2 and 3 threads, two resamples at once |
 //!
+//! Notebooks `03-parallel` and `04-timing` have student cells of their own,
+//! checked the same way: [`check_copied_draws`], [`check_per_task`],
+//! [`check_halves`] and [`check_first_to_finish`] (03);
+//! [`check_speedup_model`], [`check_ceiling`] and [`check_portable`] (04).
+//!
 //! # Parallel, proved without a clock
 //!
 //! A parallel answer must give the serial bits *and* run on two threads at
@@ -47,6 +52,10 @@ mod partition;
 mod threads_worth;
 mod verdict;
 
+// The checks of the student cells in notebooks 03 and 04.
+mod parallel_cells;
+mod timing_cells;
+
 pub use bootstrap::{Bootstrap, Resample, check_5, check_5_within};
 pub use estimates::{Estimates, check_2, check_2_within};
 pub use given::{PATIENCE, SEED};
@@ -54,3 +63,9 @@ pub use own_integrand::check_1;
 pub use partition::{PartitionArea, check_4a, check_4b};
 pub use threads_worth::{ThreadsWorthUsing, check_3};
 pub use verdict::Verdict;
+
+pub use parallel_cells::{
+    Values, check_copied_draws, check_first_to_finish, check_halves, check_halves_within, check_per_task,
+    check_per_task_within,
+};
+pub use timing_cells::{check_ceiling, check_portable, check_speedup_model};
