@@ -3,6 +3,7 @@
 //! - `layers`: the library's modules import only downwards, and never in a circle.
 //! - `backends`: every backend gives the serial bits; errors and panics on every backend.
 //! - `checks`: the exercise checks pass the reference answers and fail known-wrong ones.
+//! - `checks_parallel`: the same for the student cells of notebooks 03 and 04.
 //! - `expressions`: any text gives a value or an error, never a crash; parsed values match a reference evaluator.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
 //! - `split`: one estimate split into blocks: the same bits on any thread count, and one block is the plain estimate.
@@ -15,6 +16,7 @@
 mod backends;
 mod bench;
 mod checks;
+mod checks_parallel;
 mod cli;
 mod expressions;
 mod kernel;

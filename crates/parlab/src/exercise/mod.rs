@@ -30,6 +30,11 @@
 //! | [`check_serial_2`] | 02, predict: the partition rule's bias | within max(4 s, 0.1) of the measured (estimate − exact)·(n+1) |
 //! | [`check_serial_3`] | 02, predict: three orders of convergence | each within 0.3 of the fitted order |
 //!
+//! Notebooks `03-parallel` and `04-timing` have student cells of their own,
+//! checked the same way: [`check_copied_draws`], [`check_per_task`],
+//! [`check_halves`] and [`check_first_to_finish`] (03);
+//! [`check_speedup_model`], [`check_ceiling`] and [`check_portable`] (04).
+//!
 //! # Parallel, proved without a clock
 //!
 //! A parallel answer must give the serial bits *and* run on two threads at
@@ -64,6 +69,10 @@ mod spawn;
 mod threads_worth;
 mod verdict;
 
+// The checks of the student cells in notebooks 03 and 04.
+mod parallel_cells;
+mod timing_cells;
+
 pub use bias::{check_serial_2, scaled_bias};
 pub use bootstrap::{Bootstrap, Resample, check_5, check_5_within};
 pub use clones::check_scope_2;
@@ -77,3 +86,9 @@ pub use partition::{PartitionArea, check_4a, check_4b};
 pub use spawn::{SpawnHeights, check_scope_1};
 pub use threads_worth::{ThreadsWorthUsing, check_3};
 pub use verdict::Verdict;
+
+pub use parallel_cells::{
+    Values, check_copied_draws, check_first_to_finish, check_halves, check_halves_within, check_per_task,
+    check_per_task_within,
+};
+pub use timing_cells::{check_ceiling, check_portable, check_speedup_model};
