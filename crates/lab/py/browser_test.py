@@ -73,6 +73,36 @@ COLLECT = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell')
 }))"""
 
 
+def wait_for_kernelspec(base: str, token: str, name: str, timeout: float) -> str | None:
+    """Waits until the server lists the notebook's kernel; a failure line if it never does.
+
+    JupyterLab asks "Select Kernel" when a notebook opens before the server's kernel
+    list has reached the page, so the page is opened only once the server has it.
+    """
+    deadline = time.monotonic() + timeout
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/api/kernelspecs?token={token}", timeout=10) as reply:
+                seen = sorted(json.load(reply).get("kernelspecs", {}))
+            if name in seen:
+                return None
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        time.sleep(0.5)
+    return f"the server does not list the kernel {name!r} after {timeout:.0f} s (it lists {seen})"
+
+
+def answer_kernel_dialog(page, display_name: str) -> bool:
+    """If JupyterLab asks which kernel to start, picks the notebook's own, as a student would."""
+    dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    if dialog.count() == 0:
+        return False
+    dialog.locator("select").select_option(label=display_name)
+    dialog.locator("button.jp-mod-accept").click()
+    return True
+
+
 def collect_cells(page) -> dict[int, dict]:
     """Every cell of the notebook, by index, scrolling through it from the top."""
     seen: dict[int, dict] = {}
@@ -153,6 +183,7 @@ def main() -> int:
         say(f"FAIL the URL has no token: {args.url}")
         return 1
     nb = json.loads((args.root / args.notebook).read_text())
+    kernel = nb["metadata"]["kernelspec"]
     code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     charts = sum("chart" in tags(c) for c in code_cells)
     tables = sum("table" in tags(c) for c in code_cells)
@@ -169,16 +200,43 @@ def main() -> int:
         asked: list[str] = []
         page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
         started = time.monotonic()
+        problem = wait_for_kernelspec(base, token, kernel["name"], 120)
+        if problem:
+            say(f"FAIL {problem}")
+            return 1
         page.goto(f"{base}/lab/tree/{args.notebook.as_posix()}?token={token}", timeout=120_000)
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        # The kernel is ready when the toolbar's status says Idle.
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=300_000)
+        # The kernel is ready when the toolbar's status says Idle, with no dialog open, for 2 s in a row.
+        deadline = time.monotonic() + 300
+        calm_since = None
+        while time.monotonic() < deadline:
+            if answer_kernel_dialog(page, kernel["display_name"]):
+                say(f"  JupyterLab asked which kernel to start; chose {kernel['display_name']}")
+            idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
+            if idle and page.locator(".jp-Dialog").count() == 0:
+                calm_since = calm_since or time.monotonic()
+                if time.monotonic() - calm_since >= 2:
+                    break
+            else:
+                calm_since = None
+            time.sleep(0.5)
+        else:
+            failures.append(f"the kernel was not idle within 300 s of opening {args.notebook}")
         say(f"  opened {args.notebook} in JupyterLab; kernel idle after {time.monotonic() - started:.1f} s")
 
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-item[data-command='runmenu:run-all']")
         run_started = time.monotonic()
-        # Run All queues every cell; it is done when the kernel is idle and no prompt shows [*].
+        # Run All queues every cell; it has started when a prompt shows [*] or a number.
+        deadline = run_started + 60
+        while time.monotonic() < deadline:
+            prompts = page.locator(".jp-InputPrompt").all_inner_texts()
+            if any("*" in p or any(ch.isdigit() for ch in p) for p in prompts):
+                break
+            time.sleep(0.5)
+        else:
+            failures.append("Run All started no cell within 60 s")
+        # It is done when the kernel is idle and no prompt shows [*].
         deadline = run_started + args.timeout
         time.sleep(2)
         while time.monotonic() < deadline:
