@@ -176,6 +176,8 @@ pub fn rank(job: &Job, rank: usize, ranks: usize, threads: Option<usize>) -> Res
         Err(err) => {
             let line = format!("{err:#}").split_whitespace().collect::<Vec<_>>().join(" ");
             eprintln!("error: {line}");
+            // The abort makes mpiexec end every rank; let this line reach it first.
+            std::thread::sleep(Duration::from_secs(1));
             std::process::abort()
         }
     }

@@ -40,6 +40,9 @@ fn main() -> ExitCode {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "no message".into());
         eprintln!("error: rank {rank} panicked: {message}");
+        // mpiexec tears every rank's process down at the abort, the forwarders of their
+        // output too: give this line time to reach mpiexec's stderr first.
+        std::thread::sleep(std::time::Duration::from_secs(1));
         // scope: the hook owns a copy of the world handle; aborting ends every rank.
         mpi::topology::SimpleCommunicator::world().abort(3);
     }));
