@@ -13,7 +13,8 @@
 //! 5. the browser test: `cargo lab open`, then Run All on `03-parallel` in
 //!    headless Chromium (this is that notebook's one run);
 //! 6. the exercise check: each student version is what `cargo lab gen` makes,
-//!    and every one of its `check` cells fails;
+//!    and every one of its `check` cells fails (run here for notebooks without
+//!    nbgrader grade cells; those are proved by grading their untouched version);
 //! 7. `cargo lab grade`: nbgrader, in a venv of its own, makes the student
 //!    version and grades the solutions (full marks), the student version (0)
 //!    and a half-solved one (exactly its exercises' points).
@@ -26,7 +27,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use parlab_lab::{exercise, notebook};
+use parlab_lab::{exercise, nbgrader, notebook};
 
 use crate::browser;
 use crate::lab::{self, Lab};
@@ -157,7 +158,13 @@ pub fn run(lab: &Lab, _args: &Args) -> anyhow::Result<ExitCode> {
         }
         outcomes.push(Outcome { what: format!("{name} matches its solutions"), ok: fresh, took: clock.elapsed() });
     }
-    let present: Vec<_> = students.iter().filter(|p| p.is_file()).cloned().collect();
+    // A notebook with nbgrader grade cells is proved failing by grading its untouched
+    // version below (it must score 0: every grade cell is a check cell), not run twice.
+    let graded = |pair: &exercise::Pair| {
+        notebook::read(&pair.solutions).is_ok_and(|solutions| !nbgrader::grade_cells(&solutions).is_empty())
+    };
+    let present: Vec<_> =
+        pairs.iter().filter(|p| p.student.is_file() && !graded(p)).map(|p| p.student.clone()).collect();
     if !present.is_empty() {
         record_runs(lab, &present, Mode::ChecksFail, " (every check fails)", &mut outcomes);
     }
