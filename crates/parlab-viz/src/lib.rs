@@ -9,6 +9,7 @@
 //! | `03-parallel` | [`timeline_chart`], [`tasks_table`], [`workers_table`] |
 //! | `04-timing` | [`speedup_chart`], [`efficiency_chart`], [`scaling_table`], [`timings_table`], [`work_precision_chart`] |
 //! | `05-lab` | any of the above, and [`table`], [`text_table`], [`line_chart`] for your own numbers |
+//! | `06-distributed` | [`tasks_timeline_chart`] |
 //!
 //! Every item is a plain function from parlab's results to a [`Table`] or a
 //! [`Chart`]. Both show themselves when they are a cell's last expression
@@ -59,12 +60,14 @@ pub use table::{
     Cell, HTML_MAX_ROWS, Table, format_number, scaling_table, sweep_table, table, tasks_table, text_table,
     timings_table, workers_table,
 };
-pub use timeline::timeline_chart;
+pub use timeline::{tasks_timeline_chart, timeline_chart};
 
 /// The integrator library, re-exported so a notebook needs one `:dep`.
 pub use parlab;
 /// plotters, re-exported: use this copy rather than a second `:dep`.
 pub use plotters;
+/// serde_json, re-exported: a notebook reads the `parlab` command's `--json` output with it, without a second `:dep`.
+pub use serde_json;
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,9 @@
 use plotters::chart::SeriesLabelPosition;
 use plotters::style::{BLACK, Color, RGBColor, WHITE};
 
-use parlab::sweep::Sweep;
+use std::time::Duration;
+
+use parlab::sweep::{Sweep, Task};
 
 use crate::chart::{Chart, GREY, Layer, Plot, Scale};
 
@@ -35,11 +37,33 @@ fn ramp(t: f64) -> RGBColor {
 /// assert!(chart.svg().contains("rayon(2)") && chart.svg().contains("worker 1"));
 /// ```
 pub fn timeline_chart(sweep: &Sweep) -> Chart {
-    let workers = sweep.tasks.iter().map(|t| t.worker + 1).max().unwrap_or(0).max(sweep.backend.threads()).max(1);
+    tasks_timeline_chart(&sweep.backend.to_string(), sweep.backend.threads(), &sweep.tasks, sweep.elapsed)
+}
+
+/// The same chart from the tasks alone, for a run made outside this process
+/// (such as `parlab sweep --backend mpi --json`, whose `worker` is the rank):
+/// `label` names the backend in the title, `workers` is the least number of
+/// rows, and `elapsed` the whole run.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::sweep::Task;
+/// use std::time::Duration;
+/// let ms = Duration::from_millis;
+/// let tasks = [
+///     Task { index: 0, n: 10, worker: 0, start: ms(0), end: ms(2) },
+///     Task { index: 1, n: 20, worker: 1, start: ms(0), end: ms(3) },
+/// ];
+/// let chart = parlab_viz::tasks_timeline_chart("mpi(2)", 2, &tasks, ms(3));
+/// assert!(chart.svg().contains("mpi(2)") && chart.svg().contains("worker 1"));
+/// ```
+pub fn tasks_timeline_chart(label: &str, workers: usize, tasks: &[Task], elapsed: Duration) -> Chart {
+    let workers = tasks.iter().map(|t| t.worker + 1).max().unwrap_or(0).max(workers).max(1);
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-    let elapsed = ms(sweep.elapsed);
-    let end = sweep.tasks.iter().map(|t| ms(t.end)).fold(elapsed, f64::max).max(1e-3);
-    let (n_min, n_max) = sweep.tasks.iter().fold((u64::MAX, 0), |(lo, hi), t| (lo.min(t.n), hi.max(t.n)));
+    let elapsed = ms(elapsed);
+    let end = tasks.iter().map(|t| ms(t.end)).fold(elapsed, f64::max).max(1e-3);
+    let (n_min, n_max) = tasks.iter().fold((u64::MAX, 0), |(lo, hi), t| (lo.min(t.n), hi.max(t.n)));
     // Colour by log n when sizes span decades, else by n.
     let log_n = n_min >= 1 && n_max as f64 / n_min.max(1) as f64 >= 20.0;
     let shade = |n: u64| {
@@ -58,7 +82,7 @@ pub fn timeline_chart(sweep: &Sweep) -> Chart {
     // Worker 0 on top: worker w sits at y = rows − 1 − w. A band on top holds the colour key.
     let key_band = 0.16 * (rows + 0.2) / 0.84;
     let mut plot = Plot::new(
-        format!("Task timeline: {}, {} tasks in {:.3} ms", sweep.backend, sweep.tasks.len(), elapsed),
+        format!("Task timeline: {label}, {} tasks in {elapsed:.3} ms", tasks.len()),
         "time since the sweep started (ms)",
         "",
         Scale::Linear,
@@ -78,9 +102,9 @@ pub fn timeline_chart(sweep: &Sweep) -> Chart {
     plot.y_ticks = Some(&names);
     plot.y_tick_count = Some(workers + 2);
     let xr = plot.x_range.clone();
-    let outline = sweep.tasks.len() <= 400;
+    let outline = tasks.len() <= 400;
     let mut layers = Vec::new();
-    for t in &sweep.tasks {
+    for t in tasks {
         let y = (workers - 1 - t.worker) as f64;
         // A task shorter than a pixel still shows as a sliver.
         let (x0, x1) = (ms(t.start), ms(t.end).max(ms(t.start) + end * 0.003));
@@ -99,7 +123,7 @@ pub fn timeline_chart(sweep: &Sweep) -> Chart {
     ));
 
     // Colour key: a strip in the top band, from small n to large n.
-    if !sweep.tasks.is_empty() {
+    if !tasks.is_empty() {
         let (k0, k1) = (xr.start + 0.55 * (xr.end - xr.start), xr.start + 0.97 * (xr.end - xr.start));
         let (y0, y1) = (rows - 0.4 + 0.3 * key_band, rows - 0.4 + 0.6 * key_band);
         let steps = 40;
