@@ -22,13 +22,14 @@ JSON (--json) prints one object:
   error_estimate  the rule's own error estimate (monte-carlo: its standard error), else null
   exact, error    the catalogue's exact integral and value - exact; only with --integrand
                   over the entry's own interval (or its reverse), else absent
-  backend         serial or rayon
-  threads         threads used (1 for serial)
+  backend         serial, rayon or mpi
+  threads         threads or MPI ranks used (1 for serial)
   block_size      points (or panels) per block: the estimate is cut into blocks, each with
                   its own random stream seeded by (seed, n, block), added in block order
   blocks          how many blocks (1 up to block_size points, and for the sort and bucket samplers)
   seconds         wall-clock time of the estimate
-  peak_rss_bytes  this process's peak resident memory (VmHWM), null where unknown";
+  peak_rss_bytes  this process's peak resident memory (VmHWM), null where unknown and
+                  for mpi (the ranks are other processes)";
 
 const JSON_SWEEP: &str = "\
 JSON (--json) prints one object:
@@ -91,7 +92,11 @@ pub enum Command {
         The estimate is cut into blocks of 2^20 points (or panels), each drawing from its own \
         random stream seeded by (seed, n, block), and the blocks' sums are added in block order: \
         so --backend rayon --threads k gives the same bits as --backend serial for every k, and \
-        an estimate of at most 2^20 points is the one `parlab sweep` computes for that n.\n\n", interval_note!()), after_long_help = JSON_INTEGRATE)]
+        an estimate of at most 2^20 points is the one `parlab sweep` computes for that n.\n\n\
+        --backend mpi --threads K shares the blocks out to K MPI ranks as the sweep does (rank r \
+        takes the blocks r, r + K, ...; parlab starts `mpiexec -n K`, or runs one rank under \
+        `mpiexec -n K parlab integrate --backend mpi ...`): rank 0 adds the blocks' sums in block \
+        order, so the value is the same bits again. --hostfile FILE goes to mpiexec.\n\n", interval_note!()), after_long_help = JSON_INTEGRATE)]
     Integrate(IntegrateArgs),
 
     /// The convergence sweep: one estimate per sample size, on any backend
@@ -211,13 +216,22 @@ pub struct IntegrateArgs {
     #[arg(short = 'n', value_name = "N", default_value = "1000", allow_hyphen_values = true, value_parser = parse_count)]
     pub n: u64,
 
-    /// serial, or rayon (the estimate's blocks shared by a thread pool); the value is the same
-    #[arg(long, value_name = "BACKEND", default_value = "serial", value_parser = parse_backend)]
+    /// serial, rayon (the estimate's blocks shared by a thread pool) or mpi (by MPI ranks under mpiexec); the value is the same
+    #[arg(long, value_name = "BACKEND", default_value = "serial", value_parser = parse_backend_or_mpi)]
     pub backend: String,
 
-    /// Threads for the rayon backend [default: the threads this process may use]
+    /// Threads for the rayon backend, or MPI ranks [default: the threads this process may use; under mpiexec, its ranks]
     #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse_count_usize)]
     pub threads: Option<usize>,
+
+    /// With --backend mpi: the hosts to run the ranks on, passed to `mpiexec -f FILE` (MPICH's format: `host[:ranks]` per line)
+    #[arg(long, value_name = "FILE")]
+    pub hostfile: Option<PathBuf>,
+
+    /// Points (or panels) per block, in place of 2^20: for tests, which check many blocks with small n.
+    /// The value changes with the block size (other streams), never with the backend
+    #[arg(long, value_name = "B", hide = true, value_parser = parse_count)]
+    pub block_size: Option<u64>,
 
     /// Print one JSON object (its fields are listed at the end of --help)
     #[arg(long)]
@@ -243,7 +257,7 @@ pub struct SweepArgs {
     pub sizes: Option<Vec<u64>>,
 
     /// serial, rayon (a thread pool), chunked (one block of sizes per thread), process (worker processes) or mpi (MPI ranks under mpiexec)
-    #[arg(long, value_name = "BACKEND", default_value = "rayon", value_parser = parse_sweep_backend)]
+    #[arg(long, value_name = "BACKEND", default_value = "rayon", value_parser = parse_backend_or_mpi)]
     pub backend: String,
 
     /// Threads, worker processes or MPI ranks [default: the threads this process may use; under mpiexec, its ranks]
@@ -350,8 +364,8 @@ fn parse_backend(text: &str) -> Result<String, parlab::Error> {
     parlab::Backend::parse(text, 1).map(|backend| backend.name().to_string())
 }
 
-/// A backend of the sweep: the library's, or `mpi`, which this command runs itself.
-fn parse_sweep_backend(text: &str) -> Result<String, parlab::Error> {
+/// A backend of the library, or `mpi`, which parlab runs itself.
+fn parse_backend_or_mpi(text: &str) -> Result<String, parlab::Error> {
     if text.trim().eq_ignore_ascii_case(MPI) { Ok(MPI.to_string()) } else { parse_backend(text) }
 }
 

@@ -1,16 +1,18 @@
-//! `parlab integrate`: one estimate.
+//! `parlab integrate`: one estimate, split into blocks on any backend, MPI ranks included.
 
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use parlab::split::{self, Split};
-use parlab::{Backend, parallel};
+use parlab::{Backend, Estimate, parallel};
+use parlab_mpi::{SplitJob, Work};
 use serde::Serialize;
 
 use crate::cli::IntegrateArgs;
 use crate::format;
 use crate::input::{Described, Job};
+use crate::mpi;
 use crate::progress;
 use crate::system::peak_rss_bytes;
 
@@ -42,7 +44,16 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
     let setup = job.setup;
     // Refuse a bad n before any spinner appears, and an empty sum (the
     // lecture's n = 0 and 1), whose 0 would pass for an estimate.
-    let split = Split::new(setup, args.n)?;
+    let mut split = Split::new(setup, args.n)?;
+    if let Some(size) = args.block_size {
+        split = split.with_block_size(size)?;
+    }
+    if args.backend == crate::cli::MPI {
+        return run_mpi(args, &job, split);
+    }
+    if args.hostfile.is_some() {
+        bail!("--hostfile places MPI ranks: it goes with --backend mpi");
+    }
     let threads = args.threads.unwrap_or_else(parallel::available_threads);
     let backend = Backend::parse(&args.backend, threads)?;
     let spinner = progress::wanted(args.progress, args.n >= SPINNER_FROM)
@@ -53,7 +64,44 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();
     }
-    let estimate = estimate?;
+    let ran = Ran { backend: backend.name(), threads: backend.threads(), seconds, peak_rss_bytes: peak_rss_bytes() };
+    Ok(render(args, &job, &split, &estimate?, ran))
+}
+
+/// `--backend mpi`: as the launcher, what rank 0 printed; as a rank, rank 0's report and nothing elsewhere.
+fn run_mpi(args: &IntegrateArgs, job: &Job, split: Split) -> Result<String> {
+    let work = Work::Split(SplitJob { recipe: mpi::recipe(job.source.integrand())?, split });
+    match mpi::role() {
+        mpi::Role::Launcher => {
+            let ranks = args.threads.unwrap_or_else(parallel::available_threads);
+            mpi::launch(ranks, args.hostfile.as_deref())
+        }
+        mpi::Role::Rank { rank, ranks } => match mpi::rank::<Estimate>(&work, rank, ranks, args.threads)? {
+            None => Ok(String::new()),
+            Some((estimate, elapsed)) => {
+                // The work ran in the rank binaries: this process's memory says nothing of it.
+                let ran = Ran {
+                    backend: crate::cli::MPI,
+                    threads: ranks,
+                    seconds: elapsed.as_secs_f64(),
+                    peak_rss_bytes: None,
+                };
+                Ok(render(args, job, &split, &estimate, ran))
+            }
+        },
+    }
+}
+
+/// Which backend computed the estimate, and what it cost.
+struct Ran {
+    backend: &'static str,
+    threads: usize,
+    seconds: f64,
+    peak_rss_bytes: Option<u64>,
+}
+
+/// The report in the format asked for.
+fn render(args: &IntegrateArgs, job: &Job, split: &Split, estimate: &Estimate, ran: Ran) -> String {
     let exact = job.exact();
     let report = Report {
         problem: job.describe(),
@@ -63,17 +111,17 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
         error_estimate: estimate.error_estimate,
         exact,
         error: exact.map(|exact| estimate.value - exact),
-        backend: backend.name(),
-        threads: backend.threads(),
+        backend: ran.backend,
+        threads: ran.threads,
         block_size: split.block_size(),
         blocks: split.blocks(),
-        seconds,
-        peak_rss_bytes: peak_rss_bytes(),
+        seconds: ran.seconds,
+        peak_rss_bytes: ran.peak_rss_bytes,
     };
     if args.json {
-        return Ok(serde_json::to_string(&report)? + "\n");
+        return serde_json::to_string(&report).expect("a report serializes") + "\n";
     }
-    Ok(text(&report))
+    text(&report)
 }
 
 fn text(r: &Report) -> String {
@@ -103,9 +151,10 @@ fn text(r: &Report) -> String {
         let _ = writeln!(out, "error           {error:.3e}");
     }
     let _ = writeln!(out, "evaluations     {}", r.evaluations);
+    let worker = if r.backend == crate::cli::MPI { "rank" } else { "thread" };
     let _ = writeln!(
         out,
-        "blocks          {} of {} points, on {} ({} thread{})",
+        "blocks          {} of {} points, on {} ({} {worker}{})",
         r.blocks,
         r.block_size,
         r.backend,

@@ -1,4 +1,4 @@
-//! `--backend mpi`: the sweep on MPI ranks, started either way.
+//! `--backend mpi`: the sweep, or one split estimate, on MPI ranks, started either way.
 //!
 //! parlab itself never links MPI (a binary linked to a missing libmpich dies
 //! in the loader before it can say why). Two roles instead:
@@ -7,10 +7,10 @@
 //!   and prints what rank 0 printed; a rank's error comes back as one line.
 //! - **rank** (started by mpiexec, which sets `PMI_RANK`): runs the rank binary
 //!   `parlab-mpi` as its child, writes it the job, and on rank 0 reads the
-//!   merged sweep back; the other ranks print nothing.
+//!   merged sweep (or estimate) back; the other ranks print nothing.
 //!
 //! So `mpiexec -n K parlab sweep --backend mpi ...` works as well as
-//! `parlab sweep --backend mpi --threads K`.
+//! `parlab sweep --backend mpi --threads K`, and the same for `parlab integrate`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -19,9 +19,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use parlab::Setup;
-use parlab::sweep::{Point, Task};
-use parlab_mpi::{Job, Merged, Outcome};
+use parlab::Recipe;
+use parlab_mpi::{Outcome, Work};
+use serde::de::DeserializeOwned;
 
 /// Names the rank binary, in place of the one next to parlab.
 pub const BIN_VAR: &str = "PARLAB_MPI_BIN";
@@ -52,14 +52,6 @@ pub fn role() -> Role {
         (Some(rank), Some(ranks)) if rank < ranks => Role::Rank { rank, ranks },
         _ => Role::Launcher,
     }
-}
-
-/// The sweep as rank 0 merged it.
-pub struct Ranked {
-    pub ranks: usize,
-    pub points: Vec<Point>,
-    pub tasks: Vec<Task>,
-    pub elapsed: Duration,
 }
 
 /// Checks a rank count before anything starts.
@@ -154,24 +146,28 @@ fn stop(child: &mut std::process::Child) {
     let _ = child.wait();
 }
 
-/// A rank: runs the rank binary on this rank's share; rank 0 gets the merged sweep, the others `None`.
+/// A rank: runs the rank binary on this rank's share; rank 0 gets what it
+/// merged (a sweep or an estimate) and how long it took, the others `None`.
 ///
 /// Every rank checks the rank count the same way, so all of them return that
 /// error together. Any other failure may be this rank's alone, while the others
 /// wait for it inside MPI: this rank then prints its error line and aborts, and
 /// mpiexec, seeing a rank killed, ends the others.
-pub fn rank(job: &Job, rank: usize, ranks: usize, threads: Option<usize>) -> Result<Option<Ranked>> {
+pub fn rank<T: DeserializeOwned>(
+    work: &Work,
+    rank: usize,
+    ranks: usize,
+    threads: Option<usize>,
+) -> Result<Option<(T, Duration)>> {
     if let Some(k) = threads
         && k != ranks
     {
         bail!("--threads {k} but mpiexec started {ranks} ranks: give mpiexec -n {k}, or leave --threads out");
     }
-    match run_rank(job, rank) {
+    match run_rank(work, rank) {
         Ok(None) => Ok(None),
-        Ok(Some((Outcome::Merged(Merged { ranks, points, tasks }), elapsed))) => {
-            Ok(Some(Ranked { ranks, points, tasks, elapsed }))
-        }
-        // A task's error, merged by rank 0 after every rank is done: an ordinary error.
+        Ok(Some((Outcome::Merged(merged), elapsed))) => Ok(Some((merged, elapsed))),
+        // A task's (or a block's) error, merged by rank 0 after every rank is done: an ordinary error.
         Ok(Some((Outcome::Failed { rank, message }, _))) => bail!("rank {rank}: {message}"),
         Err(err) => {
             let line = format!("{err:#}").split_whitespace().collect::<Vec<_>>().join(" ");
@@ -184,7 +180,7 @@ pub fn rank(job: &Job, rank: usize, ranks: usize, threads: Option<usize>) -> Res
 }
 
 /// Runs the rank binary; rank 0 gets what it merged and how long it took.
-fn run_rank(job: &Job, rank: usize) -> Result<Option<(Outcome, Duration)>> {
+fn run_rank<T: DeserializeOwned>(work: &Work, rank: usize) -> Result<Option<(Outcome<T>, Duration)>> {
     let binary = rank_binary()?;
     probe(&binary)?;
     // stderr goes straight to mpiexec: a rank that panics says so before the job is aborted.
@@ -194,7 +190,7 @@ fn run_rank(job: &Job, rank: usize) -> Result<Option<(Outcome, Duration)>> {
         .spawn()
         .with_context(|| format!("rank {rank}: cannot start {}", binary.display()))?;
     let pid = child.id();
-    let text = serde_json::to_string(job)?;
+    let text = serde_json::to_string(work)?;
     // scope: stdin moves out of the child and is dropped at the end of the block, closing the pipe.
     {
         let mut stdin = child.stdin.take().expect("stdin is piped");
@@ -210,16 +206,14 @@ fn run_rank(job: &Job, rank: usize) -> Result<Option<(Outcome, Duration)>> {
         return Ok(None);
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let (outcome, elapsed): (Outcome, Duration) = serde_json::from_str(stdout.trim())
+    let (outcome, elapsed): (Outcome<T>, Duration) = serde_json::from_str(stdout.trim())
         .with_context(|| format!("rank 0: {} printed no result", binary.display()))?;
     Ok(Some((outcome, elapsed)))
 }
 
-/// The job every rank reads.
-pub fn job(f: &dyn parlab::Integrand, setup: &Setup, sizes: &[u64]) -> Result<Job> {
-    let recipe =
-        f.recipe().ok_or_else(|| anyhow!("the mpi backend sends the integrand as text: use --fn or --integrand"))?;
-    Ok(Job { recipe, setup: *setup, sizes: sizes.to_vec() })
+/// The integrand as the ranks rebuild it: from text.
+pub fn recipe(f: &dyn parlab::Integrand) -> Result<Recipe> {
+    f.recipe().ok_or_else(|| anyhow!("the mpi backend sends the integrand as text: use --fn or --integrand"))
 }
 
 /// Runs the rank binary with `--probe`, which returns before MPI starts: a

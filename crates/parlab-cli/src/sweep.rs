@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use parlab::parallel::{self, Pool};
 use parlab::sweep::{Point, Task};
 use parlab::{Backend, Integrand, Setup, Sweep, sweep};
+use parlab_mpi::{Merged, Work};
 use serde::Serialize;
 
 use crate::cli::SweepArgs;
@@ -80,17 +81,18 @@ pub fn run(args: &SweepArgs) -> Result<String> {
 /// `--backend mpi`: as the launcher, what rank 0 printed; as a rank, rank 0's report and nothing elsewhere.
 fn run_mpi(args: &SweepArgs, job: &Job, sizes: &[u64]) -> Result<String> {
     sweep::check(&job.setup, sizes)?;
-    let rank_job = mpi::job(job.source.integrand(), &job.setup, sizes)?;
+    let recipe = mpi::recipe(job.source.integrand())?;
+    let work = Work::Sweep(parlab_mpi::Job { recipe, setup: job.setup, sizes: sizes.to_vec() });
     match mpi::role() {
         mpi::Role::Launcher => {
             let ranks = args.threads.unwrap_or_else(parallel::available_threads);
             mpi::launch(ranks, args.hostfile.as_deref())
         }
-        mpi::Role::Rank { rank, ranks } => match mpi::rank(&rank_job, rank, ranks, args.threads)? {
+        mpi::Role::Rank { rank, ranks } => match mpi::rank::<Merged>(&work, rank, ranks, args.threads)? {
             None => Ok(String::new()),
-            Some(r) => {
+            Some((r, elapsed)) => {
                 let ran = Ran { backend: crate::cli::MPI, threads: r.ranks, label: format!("mpi({})", r.ranks) };
-                Ok(render(args, job, ran, &r.points, &r.tasks, r.elapsed))
+                Ok(render(args, job, ran, &r.points, &r.tasks, elapsed))
             }
         },
     }

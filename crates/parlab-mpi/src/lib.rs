@@ -1,4 +1,4 @@
-//! The sweep on MPI: what each rank computes, and how rank 0 puts the parts together.
+//! The sweep, and one split estimate, on MPI: what each rank computes, and how rank 0 puts the parts together.
 //!
 //! MPICH's `cpi.c` splits its loop the same way: rank r of k takes the
 //! iterations `i = r, r + k, r + 2k, ...`, computes them on its own, and rank
@@ -12,6 +12,8 @@
 //! | [`share`] | which sizes rank r of k computes |
 //! | [`compute`] | one rank's [`Part`]: its points and its timeline, with itself as the worker |
 //! | [`merge`] | rank 0's view: the parts back in size order, or the first error with its rank |
+//! | [`split`] | one estimate on k ranks: block b on rank b mod k, the sums back in block order |
+//! | [`Work`] | what the rank binary reads: a sweep or a split estimate |
 //!
 //! This library has no MPI in it: the messages (a barrier, a gather of each
 //! rank's part as bytes) live in the rank binary, `parlab-mpi`, built with
@@ -23,6 +25,10 @@ use std::time::Instant;
 use parlab::sweep::{Point, Task};
 use parlab::{Recipe, Setup};
 use serde::{Deserialize, Serialize};
+
+pub mod split;
+
+pub use split::SplitJob;
 
 /// The argument that makes the rank binary exit at once, before MPI starts:
 /// if it runs, the MPI library loads.
@@ -42,6 +48,16 @@ pub struct Job {
     pub setup: Setup,
     /// The sizes of the sweep, in order.
     pub sizes: Vec<u64>,
+}
+
+/// What the rank binary reads on its standard input, the same on every rank.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Work {
+    /// A sweep: whole estimates shared out by size.
+    Sweep(Job),
+    /// One estimate: its blocks shared out.
+    Split(SplitJob),
 }
 
 /// One task's outcome as a rank sends it: its point or the error's text, and when it ran.
@@ -75,13 +91,14 @@ pub struct Merged {
     pub tasks: Vec<Task>,
 }
 
-/// What rank 0 prints for parlab: the merged sweep, or the first error and the rank it came from.
+/// What rank 0 prints for parlab: what it merged (a [`Merged`] sweep, or
+/// an [`Estimate`](parlab::Estimate)), or the first error and the rank it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Every size computed.
-    Merged(Merged),
-    /// The error of the first failed size, in size order.
+pub enum Outcome<T> {
+    /// Every size, or every block, computed.
+    Merged(T),
+    /// The first error: of the first failed size in size order, or of the first failed block.
     Failed {
         /// The rank that computed that size.
         rank: usize,
@@ -140,7 +157,7 @@ pub fn compute(job: &Job, rank: usize, ranks: usize, t0: Instant) -> Part {
 ///
 /// `len` is the number of sizes; a size no part holds (a rank that stopped
 /// early sends fewer) is reported only when no error explains it.
-pub fn merge(len: usize, parts: Vec<Part>) -> Outcome {
+pub fn merge(len: usize, parts: Vec<Part>) -> Outcome<Merged> {
     let ranks = parts.len();
     let mut slots: Vec<Option<(usize, Done)>> = vec![None; len];
     for part in parts {

@@ -1,7 +1,8 @@
-//! `parlab sweep --backend mpi`, run both ways: parlab starting `mpiexec`, and
-//! `mpiexec` starting parlab.
+//! `parlab sweep --backend mpi` and `parlab integrate --backend mpi`, run both
+//! ways: parlab starting `mpiexec`, and `mpiexec` starting parlab.
 //!
 //! - the same bits as `serial` on 1, 2, 3 and 4 ranks, with the timeline's worker the rank;
+//! - one split estimate of many blocks, the last one short, with the serial bits on 1 to 4 ranks;
 //! - a rank that panics or is killed is an error naming the rank, within a time limit;
 //! - no `mpiexec` on PATH, a bad rank count, a missing hostfile: one line each.
 //!
@@ -136,6 +137,84 @@ fn every_rank_count_gives_the_serial_bits_both_ways() {
             assert_eq!(bits(&direct), bits(&serial), "{rule} under mpiexec -n {ranks}");
             assert_eq!(workers(&direct), (0..ranks as u64).collect());
         }
+    }
+}
+
+/// 11 blocks of 1000 points, the last one of 250: no rank count from 2 to 4 divides them.
+const INTEGRATE: [&str; 8] = ["integrate", "-n", "10250", "--block-size", "1000", "--seed", "9", "--json"];
+
+#[test]
+fn a_split_estimate_has_the_serial_bits_on_every_rank_count_both_ways() {
+    let value = |report: &Value| {
+        assert_eq!(report["blocks"].as_u64(), Some(11), "{report}");
+        (report["value"].as_f64().unwrap().to_bits(), report["error_estimate"].as_f64().map(f64::to_bits))
+    };
+    for rule in ["lecture", "monte-carlo", "simpson"] {
+        let args = [&INTEGRATE[..], &["--rule", rule]].concat();
+        let serial = succeeds(launched(&[&args[..], &["--backend", "serial"]].concat()));
+        for ranks in 1..=4 {
+            let k = ranks.to_string();
+            let mpi = succeeds(launched(&[&args[..], &["--backend", "mpi", "--threads", &k]].concat()));
+            assert_eq!(value(&mpi), value(&serial), "{rule} launched on {ranks} ranks");
+            assert_eq!((mpi["backend"].as_str(), mpi["threads"].as_u64()), (Some("mpi"), Some(ranks as u64)));
+            let direct = succeeds(under_mpiexec(ranks, &[&args[..], &["--backend", "mpi"]].concat()));
+            assert_eq!(value(&direct), value(&serial), "{rule} under mpiexec -n {ranks}");
+            assert_eq!(direct["threads"].as_u64(), Some(ranks as u64));
+        }
+    }
+}
+
+#[test]
+fn a_split_estimates_text_matches_serial_but_for_its_backend() {
+    let text = |backend: &[&str]| {
+        let args = ["integrate", "-n", "5001", "--block-size", "700", "--integrand", "gaussian"];
+        let out = run(launched(&[&args[..], backend].concat()), |_| true);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (serial, mpi) = (text(&["--backend", "serial"]), text(&["--backend", "mpi", "--threads", "3"]));
+    let kept = |t: &str| {
+        t.lines()
+            .filter(|l| !["blocks", "time", "peak memory"].iter().any(|w| l.starts_with(w)))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kept(&mpi), kept(&serial));
+    assert!(mpi.contains("8 of 700 points, on mpi (3 ranks)"), "{mpi}");
+}
+
+#[test]
+fn a_split_estimates_failures_name_the_rank_both_ways() {
+    // The midpoints of 1/(x - 2.5) on [0, 5] with 5 panels: 2.5 is panel 2, in block 1 of 2-panel blocks, rank 1's.
+    let args = ["integrate", "--fn", "1/(x-2.5)", "--from", "0", "--to", "5", "--rule", "midpoint", "-n", "5"];
+    let args = [&args[..], &["--block-size", "2", "--backend", "mpi"]].concat();
+    for out in
+        [run(launched(&[&args[..], &["--threads", "3"]].concat()), |_| true), run(under_mpiexec(3, &args), |_| true)]
+    {
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        fails_saying(&out, &["rank 1:", "x = 2.5"]);
+    }
+    let mut command =
+        launched(&["integrate", "-n", "5000", "--block-size", "1000", "--backend", "mpi", "--threads", "2"]);
+    command.env("PARLAB_MPI_PANIC_RANK", "1");
+    fails_saying(&run(command, |_| true), &["rank 1 panicked"]);
+    let out = run(launched(&["integrate", "--backend", "rayon", "--hostfile", "/etc/hostname"]), |_| true);
+    fails_saying(&out, &["--hostfile", "--backend mpi"]);
+}
+
+#[test]
+fn a_killed_rank_of_a_split_estimate_is_named_within_the_limit_both_ways() {
+    // Long enough that the rank is still computing when it is killed.
+    let args = ["integrate", "-n", "4e9", "--rule", "midpoint", "--backend", "mpi"];
+    for (how, command) in
+        [("launched", launched(&[&args[..], &["--threads", "2"]].concat())), ("mpiexec", under_mpiexec(2, &args))]
+    {
+        let clock = Instant::now();
+        let out = run(command, |root| kill_rank(root, 1));
+        let line = fails_saying(&out, &["rank 1", "killed by signal 9"]);
+        assert!(clock.elapsed() < LIMIT, "{how}: {line}");
     }
 }
 
