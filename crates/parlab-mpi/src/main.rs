@@ -39,12 +39,7 @@ fn main() -> ExitCode {
     let world = universe.world();
     let rank = world.rank();
     std::panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into());
+        let message = parlab::error::panic_message(info.payload());
         eprintln!("error: rank {rank} panicked: {message}");
         // mpiexec tears every rank's process down at the abort, the forwarders of their
         // output too: give this line time to reach mpiexec's stderr first.

@@ -41,11 +41,11 @@ use std::panic::{self, AssertUnwindSafe};
 use rayon::prelude::*;
 
 use crate::backend::parallel::Pool;
+use crate::error::panic_message;
 use crate::error::{Error, Result};
 use crate::integrand::Integrand;
 use crate::rule::Estimate;
 use crate::task::Backend;
-use crate::task::runner::panic_message;
 
 pub use crate::rule::split::{BLOCK_POINTS, Offsets, Partial, Split};
 

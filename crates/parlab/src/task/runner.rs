@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::backend::Backend;
 use super::outcome::{Point, Sweep, Task};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, panic_message};
 use crate::integrand::Integrand;
 use crate::rule::Setup;
 
@@ -47,17 +47,6 @@ pub(crate) fn assemble(
         tasks.push(task);
     }
     Ok(Sweep { setup: *setup, backend, points, tasks, elapsed })
-}
-
-/// The text of a panic payload.
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic with a non-text payload".to_string()
-    }
 }
 
 #[cfg(test)]
