@@ -22,14 +22,14 @@ JSON (--json) prints one object:
   error_estimate  the rule's own error estimate (monte-carlo: its standard error), else null
   exact, error    the catalogue's exact integral and value - exact; only with --integrand
                   over the entry's own interval (or its reverse), else absent
-  backend         serial, rayon or mpi
-  threads         threads or MPI ranks used (1 for serial)
+  backend         serial, rayon, process or mpi
+  threads         threads, worker processes or MPI ranks used (1 for serial)
   block_size      points (or panels) per block: the estimate is cut into blocks, each with
                   its own random stream seeded by (seed, n, block), added in block order
   blocks          how many blocks (1 up to block_size points, and for the sort and bucket samplers)
   seconds         wall-clock time of the estimate
   peak_rss_bytes  this process's peak resident memory (VmHWM), null where unknown and
-                  for mpi (the ranks are other processes)";
+                  for process and mpi (the blocks ran in other processes)";
 
 const JSON_SWEEP: &str = "\
 JSON (--json) prints one object:
@@ -93,6 +93,9 @@ pub enum Command {
         random stream seeded by (seed, n, block), and the blocks' sums are added in block order: \
         so --backend rayon --threads k gives the same bits as --backend serial for every k, and \
         an estimate of at most 2^20 points is the one `parlab sweep` computes for that n.\n\n\
+        --backend process --threads k hands the blocks out to k worker processes in batches, as \
+        the process sweep hands out sizes (the integrand goes to them as text: --integrand or \
+        --fn); parlab adds the blocks' sums in block order, so the value is the same bits.\n\n\
         --backend mpi --threads K shares the blocks out to K MPI ranks as the sweep does (rank r \
         takes the blocks r, r + K, ...; parlab starts `mpiexec -n K`, or runs one rank under \
         `mpiexec -n K parlab integrate --backend mpi ...`): rank 0 adds the blocks' sums in block \
@@ -216,11 +219,13 @@ pub struct IntegrateArgs {
     #[arg(short = 'n', value_name = "N", default_value = "1000", allow_hyphen_values = true, value_parser = parse_count)]
     pub n: u64,
 
-    /// serial, rayon (the estimate's blocks shared by a thread pool) or mpi (by MPI ranks under mpiexec); the value is the same
+    /// serial, rayon (the estimate's blocks shared by a thread pool), process (by worker processes) or mpi (by MPI ranks
+    /// under mpiexec); the value is the same
     #[arg(long, value_name = "BACKEND", default_value = "serial", value_parser = parse_backend_or_mpi)]
     pub backend: String,
 
-    /// Threads for the rayon backend, or MPI ranks [default: the threads this process may use; under mpiexec, its ranks]
+    /// Threads for the rayon backend, worker processes, or MPI ranks [default: the threads this process may use; under
+    /// mpiexec, its ranks]
     #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse_count_usize)]
     pub threads: Option<usize>,
 

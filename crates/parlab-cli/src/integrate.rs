@@ -64,7 +64,9 @@ pub fn run(args: &IntegrateArgs) -> Result<String> {
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();
     }
-    let ran = Ran { backend: backend.name(), threads: backend.threads(), seconds, peak_rss_bytes: peak_rss_bytes() };
+    // The process backend's work ran in its workers: this process's memory says nothing of it.
+    let peak_rss_bytes = if matches!(backend, Backend::Process { .. }) { None } else { peak_rss_bytes() };
+    let ran = Ran { backend: backend.name(), threads: backend.threads(), seconds, peak_rss_bytes };
     Ok(render(args, &job, &split, &estimate?, ran))
 }
 
@@ -151,15 +153,19 @@ fn text(r: &Report) -> String {
         let _ = writeln!(out, "error           {error:.3e}");
     }
     let _ = writeln!(out, "evaluations     {}", r.evaluations);
-    let worker = if r.backend == crate::cli::MPI { "rank" } else { "thread" };
+    let (one, many) = match r.backend {
+        crate::cli::MPI => ("rank", "ranks"),
+        "process" => ("worker process", "worker processes"),
+        _ => ("thread", "threads"),
+    };
     let _ = writeln!(
         out,
-        "blocks          {} of {} points, on {} ({} {worker}{})",
+        "blocks          {} of {} points, on {} ({} {})",
         r.blocks,
         r.block_size,
         r.backend,
         r.threads,
-        if r.threads == 1 { "" } else { "s" }
+        if r.threads == 1 { one } else { many }
     );
     let _ = writeln!(out, "time            {}", format::seconds(r.seconds));
     if let Some(peak) = r.peak_rss_bytes {

@@ -88,7 +88,7 @@ pub enum Error {
     )]
     Partials { blocks: u64, got: Vec<u64> },
     /// A backend that does not run split estimates.
-    #[error("the {backend} backend does not run a split estimate: use serial or rayon")]
+    #[error("the {backend} backend does not run a split estimate: use serial, rayon or process")]
     SplitBackend { backend: &'static str },
     /// The integrand panicked while computing one block of a split estimate.
     #[error("the integrand panicked while computing block {block} of a split estimate: {message}")]
@@ -104,6 +104,10 @@ pub enum Error {
     /// panic): the same errors as on the other backends, as the worker's text.
     #[error("{message} (reported by worker process {worker} for n = {n})")]
     Remote { worker: usize, n: u64, message: String },
+    /// A worker process computed a block of a split estimate and reports that
+    /// it failed (a panic in the integrand), as the worker's text.
+    #[error("{message} (reported by worker process {worker})")]
+    RemoteBlock { worker: usize, block: u64, message: String },
     /// A worker process failed, died or was killed: `message` says how, as
     /// the end of a sentence ("was killed by signal 9 (SIGKILL) while computing n = 4000").
     #[error("worker process {worker} (pid {pid}) {message}")]

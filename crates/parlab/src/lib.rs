@@ -52,7 +52,7 @@
 //! | 3. beside the rules | `catalogue` | the named integrands: they use the rules ([`Setup::for_entry`]), the rules never use them |
 //! | 4. tasks | `task` | [`Point`], [`Task`], [`Sweep`], [`Backend`], the sizes, and one task as every backend runs it |
 //! | 5. backends | `backend` | [`serial`], [`parallel`], [`chunked`], [`process`] |
-//! | 6. dispatchers | `dispatch`, `split` | [`sweep::run`]: one sweep on any [`Backend`]; [`split`]: one estimate cut into blocks, on one thread or a pool |
+//! | 6. dispatchers | `dispatch`, `split` | [`sweep::run`]: one sweep on any [`Backend`]; [`split`]: one estimate cut into blocks, on one thread, a pool or worker processes |
 //! | 7. harness and faces | `scaling`, `sweep`, `scope` | timing a sweep across thread counts; the [`sweep`] module's public face; the compile-fail twins |
 //! | 8. the lab's checks | `exercise` | the checks of the notebooks' exercises (01, 02, 05), one function per check cell |
 //!

@@ -13,7 +13,8 @@
 //! |---|---|
 //! | [`serial`] | one after another, on this thread |
 //! | [`parallel`] | on a [`Pool`]'s threads, by work stealing |
-//! | [`run`] | on a [`Backend`] by name: serial or rayon |
+//! | [`process()`] | on worker processes, in batches as they finish (a [`Portable`] integrand only) |
+//! | [`run`] | on a [`Backend`] by name: serial, rayon or process |
 //!
 //! A program that shares the blocks out by itself (MPI ranks, say) calls
 //! the same three steps the drivers call: [`Split::spacing_sum`] for its
@@ -21,7 +22,7 @@
 //! [`Split::two_pass`]), [`Split::block`] for its blocks, then
 //! [`Split::combine`] on every [`Partial`] in block order.
 //!
-//! The chunked and process backends do not run split estimates: [`run`] refuses them.
+//! The chunked backend does not run split estimates: [`run`] refuses it.
 //!
 //! # Examples
 //!
@@ -36,16 +37,16 @@
 //! assert_eq!(one.value.to_bits(), two.value.to_bits());
 //! ```
 
-use std::panic::{self, AssertUnwindSafe};
-
 use rayon::prelude::*;
 
 use crate::backend::parallel::Pool;
-use crate::error::panic_message;
+use crate::backend::process as processes;
 use crate::error::{Error, Result};
-use crate::integrand::Integrand;
+use crate::integrand::{Integrand, Portable};
 use crate::rule::Estimate;
 use crate::task::Backend;
+
+use crate::rule::split::guarded;
 
 pub use crate::rule::split::{BLOCK_POINTS, Offsets, Partial, Split};
 
@@ -104,8 +105,47 @@ pub fn parallel(f: &dyn Integrand, split: &Split, pool: &Pool) -> Result<Estimat
     })
 }
 
-/// The split estimate on `backend`, building its pool first: serial or
-/// rayon. The chunked and process backends are refused with [`Error::SplitBackend`].
+/// The blocks on `workers` worker processes, in batches as they finish: the same bits as [`serial`].
+///
+/// The sibling of [`parallel`] with processes for threads: what a thread
+/// borrows, a worker gets as text. So `f` must be [`Portable`] (a catalogue
+/// entry or an expression); a closure does not compile here (E0277). With
+/// the spacings sampler the workers send every block's spacing sum, the
+/// offsets go back to all of them, and then they send the blocks' sums;
+/// [`Split::combine`] adds those in block order here.
+///
+/// # Scope
+///
+/// `f` is borrowed only to write its [`Recipe`](crate::Recipe), `split` is
+/// copied into the first line each worker reads. Every worker process owns
+/// the integrand it rebuilds, and is waited for (or killed, on an error)
+/// before this returns. A panic in `f` is caught in its block and comes back
+/// as [`Error::RemoteBlock`]; a worker that dies is [`Error::Worker`], named.
+///
+/// # Examples
+///
+/// ```no_run
+/// use parlab::split::{self, Split};
+/// let f = parlab::Expr::parse("1/(1+x^2)").unwrap();
+/// let split = Split::new(parlab::Setup::new(0.0, 1.0).unwrap(), 5_000_000).unwrap();
+/// let two = split::process(&f, &split, 2).unwrap();
+/// assert_eq!(two, split::serial(&f, &split).unwrap());
+/// ```
+///
+/// A closure is refused by the compiler, with a note that says why:
+///
+/// ```compile_fail,E0277
+#[doc = include_str!("../tests/ui/closure_split_to_process.rs")]
+/// ```
+pub fn process<P: Portable + ?Sized>(f: &P, split: &Split, workers: usize) -> Result<Estimate> {
+    processes::split(f, split, workers)
+}
+
+/// The split estimate on `backend`, building its pool or processes first:
+/// serial, rayon or process. The chunked backend is refused with
+/// [`Error::SplitBackend`]; with the process backend, an integrand with no
+/// [`Recipe`](crate::Recipe) (a closure) with [`Error::NotSendable`], the
+/// run-time twin of the compile error [`process()`] gives.
 ///
 /// ```
 /// use parlab::split::{self, Split};
@@ -115,19 +155,17 @@ pub fn parallel(f: &dyn Integrand, split: &Split, pool: &Pool) -> Result<Estimat
 /// let serial = split::run(&f, &split, Backend::Serial).unwrap();
 /// let rayon = split::run(&f, &split, Backend::Rayon { threads: 3 }).unwrap();
 /// assert_eq!(serial, rayon);
-/// assert!(split::run(&f, &split, Backend::Process { workers: 2 }).is_err());
+/// assert_eq!(split::run(&f, &split, Backend::Process { workers: 2 }), Err(parlab::Error::NotSendable));
+/// assert!(split::run(&f, &split, Backend::Chunked { threads: 2 }).is_err());
 /// ```
 pub fn run(f: &dyn Integrand, split: &Split, backend: Backend) -> Result<Estimate> {
     match backend {
         Backend::Serial => serial(f, split),
         Backend::Rayon { threads } => parallel(f, split, &Pool::new(threads)?),
-        Backend::Chunked { .. } | Backend::Process { .. } => Err(Error::SplitBackend { backend: backend.name() }),
+        Backend::Process { workers } => {
+            let recipe = f.recipe().ok_or(Error::NotSendable)?;
+            processes::split_recipe(recipe, split, workers)
+        }
+        Backend::Chunked { .. } => Err(Error::SplitBackend { backend: backend.name() }),
     }
-}
-
-/// Runs one block's work; a panic in the integrand becomes an error naming the block.
-fn guarded<T>(block: u64, work: impl FnOnce() -> T) -> Result<T> {
-    // scope: AssertUnwindSafe because on a panic everything the block made is dropped and nothing kept.
-    panic::catch_unwind(AssertUnwindSafe(work))
-        .map_err(|payload| Error::BlockPanicked { block, message: panic_message(payload.as_ref()) })
 }

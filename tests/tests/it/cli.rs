@@ -6,6 +6,7 @@
 //!   does not hold, within a tolerance fitting the rule at the chosen n;
 //! - every kind of bad input exits with code 2 and one line on stderr, hostile
 //!   expressions (deep, long) included;
+//! - `integrate` splits one estimate on threads and worker processes with the serial bits;
 //! - a worker program that dies is an error, never a hang;
 //! - the JSON and CSV fields the help promises are there.
 //!
@@ -136,6 +137,35 @@ fn every_backend_gives_the_same_points() {
         assert_eq!(got["threads"].as_u64(), Some(threads.parse().unwrap()));
         assert!(points(&got) == want, "--backend {backend} --threads {threads} gave other points than serial");
     }
+}
+
+#[test]
+fn integrate_splits_on_threads_and_processes_with_the_serial_bits() {
+    // 10_006 in blocks of 1000: 11 blocks, the last one short; no count from 2 to 4 divides 11.
+    for (rule, integrand) in
+        [("lecture", "--integrand=lecture"), ("monte-carlo", "--fn=exp(-x^2)"), ("simpson", "--fn=x^3")]
+    {
+        let base =
+            ["integrate", "--rule", rule, integrand, "-n", "10006", "--block-size", "1000", "--seed", "3", "--json"];
+        let with = |extra: &[&str]| json(&[&base[..], extra].concat());
+        let serial = with(&["--backend", "serial"]);
+        assert_eq!(serial["blocks"].as_u64(), Some(11));
+        let bits = |v: &Value| (v["value"].as_f64().unwrap().to_bits(), v["error_estimate"].as_f64().map(f64::to_bits));
+        for threads in ["1", "2", "3", "4"] {
+            for backend in ["rayon", "process"] {
+                let got = with(&["--backend", backend, "--threads", threads]);
+                assert_eq!((got["backend"].as_str(), got["threads"].as_u64()), (Some(backend), threads.parse().ok()));
+                assert_eq!(bits(&got), bits(&serial), "{rule} on --backend {backend} --threads {threads}");
+            }
+        }
+    }
+    let text = String::from_utf8(
+        run(&["integrate", "-n", "3000", "--block-size", "1000", "--backend", "process", "--threads", "2"]).stdout,
+    )
+    .unwrap();
+    assert!(text.contains("blocks          3 of 1000 points, on process (2 worker processes)"), "{text}");
+    let line = fails_cleanly(&["integrate", "--backend", "chunked"]);
+    assert!(line.contains("serial, rayon or process"), "{line}");
 }
 
 #[test]
@@ -554,8 +584,14 @@ fn a_worker_program_that_dies_is_an_error_not_a_hang() {
     std::fs::write(&script, "#!/bin/sh\nread header\nread batch\nexit 3\n").unwrap();
     make_executable(&script);
     let line = fails_cleanly_with(&sweep, &[("PARLAB_BIN", &script)]);
-    let _ = std::fs::remove_dir_all(script.parent().unwrap());
     assert!(line.contains("worker process") && line.contains('3'), "{line}");
+    // The same for the blocks of one estimate.
+    let split = ["integrate", "-n", "100000", "--block-size", "1000", "--backend", "process", "--threads", "2"];
+    let line = fails_cleanly_with(&split, &[("PARLAB_BIN", &script)]);
+    let _ = std::fs::remove_dir_all(script.parent().unwrap());
+    assert!(line.contains("worker process") && line.contains("exited with status 3 while computing block"), "{line}");
+    let line = fails_cleanly_with(&split, &[("PARLAB_BIN", Path::new("/nonexistent/parlab"))]);
+    assert!(line.contains("/nonexistent/parlab"), "{line}");
 }
 
 #[test]

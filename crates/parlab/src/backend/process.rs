@@ -1,4 +1,4 @@
-//! The multi-process sweep: k worker processes of the `parlab` binary.
+//! The multi-process sweep, and one split estimate: k worker processes of the `parlab` binary.
 //!
 //! This is true multiprocessing, as in the lecture's `multiprocessing.Pool`:
 //! each worker has its own memory. Nothing is shared, so everything a worker
@@ -36,17 +36,25 @@
 //! the timeline keeps every task. Floats are written with enough digits to
 //! read back to the same bits.
 //!
+//! One split estimate ([`split()`]) runs the same way, with the same kinds
+//! of line: its tasks are its blocks, handed out in batches the same way; for
+//! the spacings sampler in two rounds, pass 1's spacing sums, then one line
+//! to every worker with the offsets, then pass 2's sums (`split.rs` shows the lines).
+//!
 //! A worker that dies or is killed is reported as [`Error::Worker`](crate::Error::Worker)
 //! with its pid, how it ended and the first task it had not answered; a task
 //! that fails in a worker (NaN, ±∞, a panic in the integrand) comes back as
-//! [`Error::Remote`](crate::Error::Remote). The parent never waits on a
+//! [`Error::Remote`](crate::Error::Remote) (for a block,
+//! [`Error::RemoteBlock`](crate::Error::RemoteBlock)). The parent never waits on a
 //! worker forever.
 //!
 //! | file | holds |
 //! |---|---|
-//! | `parent.rs` | [`sweep()`]: starting the workers, handing out batches, collecting results |
+//! | `pool.rs` | the workers of one run: starting them, handing out batches, passing each answer on in order |
+//! | `parent.rs` | [`sweep()`]: the sweep's header, one round on the pool, the points in size order |
+//! | `split.rs` | [`split()`]: a split estimate's header, its passes on the pool, the blocks' sums in block order |
 //! | `batch.rs` | the schedule: tasks largest first, cut into batches by cost |
-//! | `protocol.rs` | the three kinds of line: header, batch, answer |
+//! | `protocol.rs` | the kinds of line: header, batch, offsets, answer |
 //! | `worker.rs` | [`serve`]: the worker's side |
 //! | `program.rs` | [`worker_program`]: which `parlab` binary the workers run |
 //! | `count.rs` | [`count_in_worker`]: the lesson that processes share no memory |
@@ -54,12 +62,16 @@
 mod batch;
 mod count;
 mod parent;
+mod pool;
 mod program;
 mod protocol;
+mod split;
 mod worker;
 
 pub use count::{count, count_in_worker, count_in_worker_with_program};
 pub(crate) use parent::sweep_recipe;
 pub use parent::{sweep, sweep_with_program};
 pub use program::worker_program;
+pub(crate) use split::split_recipe;
+pub use split::{split, split_with_program};
 pub use worker::serve;

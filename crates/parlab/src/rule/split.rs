@@ -25,13 +25,15 @@
 //! The sort and bucket samplers put all n points in order at once, so they
 //! run as one block, on one worker, whatever the number of workers.
 
+use std::panic::{self, AssertUnwindSafe};
+
 use serde::{Deserialize, Serialize};
 
 use super::area::Area;
 use super::spacings::feed_running;
 use super::types::{Estimate, Rule, Sampler};
 use super::{grid, monte_carlo, probe, setup::Setup, sorting};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, panic_message};
 use crate::integrand::Integrand;
 use crate::stream::{self, Stream};
 
@@ -142,6 +144,11 @@ impl Split {
     /// partition rules with the spacings sampler.
     pub fn two_pass(&self) -> bool {
         matches!(self.setup.rule(), Rule::Lecture | Rule::Partition) && self.setup.sampler() == Sampler::Spacings
+    }
+
+    /// How many points (or panels) `block` holds: the block size, or fewer in the last block.
+    pub fn points(&self, block: u64) -> u64 {
+        self.range(block).end - self.range(block).start
     }
 
     /// The indices of the points (or panels) of `block`.
@@ -298,4 +305,12 @@ impl Split {
         let rule = self.setup.rule();
         Ok(Estimate { rule, n, value, evaluations: rule.evaluations(n), error_estimate })
     }
+}
+
+/// Runs one block's work, on whatever thread or process: a panic in the
+/// integrand becomes [`Error::BlockPanicked`], naming the block.
+pub(crate) fn guarded<T>(block: u64, work: impl FnOnce() -> T) -> Result<T> {
+    // scope: AssertUnwindSafe because on a panic everything the block made is dropped and nothing kept.
+    panic::catch_unwind(AssertUnwindSafe(work))
+        .map_err(|payload| Error::BlockPanicked { block, message: panic_message(payload.as_ref()) })
 }

@@ -46,7 +46,7 @@ pub fn count_in_worker_with_program(program: &Path, start: u64, times: u64) -> R
             pid,
             message: format!(
                 "running `parlab count` {} and printed {:?}; stderr: {}",
-                super::parent::ended(output.status),
+                super::pool::ended(output.status),
                 text.trim(),
                 String::from_utf8_lossy(&output.stderr).trim()
             ),

@@ -1,47 +1,16 @@
-//! The parent's side: start the workers, hand out batches as they finish, collect the answers in order.
+//! The sweep's side in the parent: its header, one round of tasks on the pool, the answers back in size order.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::ops::Range;
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
-use super::batch::{IN_FLIGHT, Schedule};
+use super::batch::Schedule;
+use super::pool::{Due, Pool};
 use super::program::worker_program;
-use super::protocol::{Header, Reply, Request};
+use super::protocol::{Header, Work};
 use crate::error::{Error, Result};
 use crate::integrand::{Portable, Recipe};
 use crate::rule::Setup;
 use crate::task::{self, Backend, Point, Sweep, Task};
-
-/// One worker process and what the parent knows of it.
-struct Worker {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    /// The batches sent and not yet fully answered, as places in the
-    /// schedule; the front one's start is the answer due next.
-    batches: VecDeque<Range<usize>>,
-    stderr: Option<thread::JoinHandle<String>>,
-}
-
-/// What a worker's reader thread reports.
-enum Event {
-    /// Answer lines that arrived together.
-    Answers(usize, Vec<Answer>),
-    /// The worker's output closed.
-    Closed(usize),
-}
-
-/// One answer line, read (not yet checked) by a reader thread.
-struct Answer {
-    /// The answer, or why the line is not one.
-    reply: std::result::Result<Reply, String>,
-    /// When it was read, from the start of the sweep.
-    arrival: Duration,
-}
 
 /// One task's answer, with its times still on its worker's clock.
 struct Done {
@@ -112,83 +81,23 @@ fn run(program: Option<&Path>, recipe: Recipe, setup: &Setup, sizes: &[u64], wor
         None => worker_program()?,
     };
     let mut schedule = Schedule::new(sizes, workers);
-    let header = Header { recipe, setup: *setup, tasks: schedule.tasks().to_vec() };
+    let header = Header { recipe, work: Work::Setup(*setup), tasks: schedule.tasks().to_vec() };
     let header = serde_json::to_string(&header).expect("headers serialize");
 
     let t0 = Instant::now();
-    let (events, inbox) = mpsc::channel();
-    let mut pool = Vec::with_capacity(workers);
-    // All are started before any is spoken to, so they start up side by side.
-    for id in 0..workers {
-        match start(&program, id, t0, events.clone()) {
-            Ok(worker) => pool.push(worker),
-            Err(e) => {
-                shut_down(&mut pool);
-                return Err(e);
-            }
-        }
-    }
-    drop(events);
-
+    let mut pool = Pool::start(&program, workers, &header, t0)?;
     let mut results: Vec<Option<Done>> = (0..sizes.len()).map(|_| None).collect();
     // Per worker, the least (arrival − end) seen: its clock's offset from ours, plus at least the pipe's delay.
     let mut offsets: Vec<Option<Duration>> = vec![None; workers];
-    let outcome = (|| {
-        for (id, worker) in pool.iter_mut().enumerate() {
-            if send(worker, &header).is_err() {
-                // It is gone before reading anything: report how it ended, as for any death.
-                return Err(died(worker, id, schedule.tasks()));
-            }
-        }
-        for _ in 0..IN_FLIGHT {
-            for (id, worker) in pool.iter_mut().enumerate() {
-                feed(worker, id, &mut schedule)?;
-            }
-        }
-        let mut done = 0;
-        while done < sizes.len() {
-            match inbox.recv() {
-                Ok(Event::Answers(id, answers)) => {
-                    for answer in answers {
-                        let (index, done_task) = check(&pool[id], id, schedule.tasks(), answer.reply)?;
-                        let lag = answer.arrival.saturating_sub(done_task.end);
-                        offsets[id] = Some(offsets[id].map_or(lag, |o| o.min(lag)));
-                        results[index] = Some(done_task);
-                        done += 1;
-                        let batch = pool[id].batches.front_mut().expect("checked: an answer was due");
-                        batch.start += 1;
-                        if batch.start == batch.end {
-                            pool[id].batches.pop_front();
-                            feed(&mut pool[id], id, &mut schedule)?;
-                        }
-                    }
-                }
-                Ok(Event::Closed(id)) => {
-                    if !pool[id].batches.is_empty() {
-                        return Err(died(&mut pool[id], id, schedule.tasks()));
-                    }
-                }
-                Err(_) => {
-                    // Every worker closed its output: name one that still owed answers.
-                    let id = pool.iter().position(|w| !w.batches.is_empty()).unwrap_or(0);
-                    return Err(died(&mut pool[id], id, schedule.tasks()));
-                }
-            }
-        }
+    pool.run(&mut schedule, &|(_, n)| format!("n = {n}"), |due| {
+        let (worker, arrival) = (due.worker, due.arrival);
+        let (index, done) = check(due)?;
+        let lag = arrival.saturating_sub(done.end);
+        offsets[worker] = Some(offsets[worker].map_or(lag, |o| o.min(lag)));
+        results[index] = Some(done);
         Ok(())
-    })();
-    match outcome {
-        Ok(()) => {
-            for worker in &mut pool {
-                worker.stdin.take(); // scope: dropping stdin closes the pipe: the worker sees the end and exits
-                let _ = worker.child.wait();
-            }
-        }
-        Err(e) => {
-            shut_down(&mut pool);
-            return Err(e);
-        }
-    }
+    })?;
+    pool.finish();
     // The timeline on our clock: each worker's times moved by its offset.
     let (points, tasks) = results
         .into_iter()
@@ -202,144 +111,19 @@ fn run(program: Option<&Path>, recipe: Recipe, setup: &Setup, sizes: &[u64], wor
     Ok(Sweep { setup: *setup, backend: Backend::Process { workers }, points, tasks, elapsed: t0.elapsed() })
 }
 
-/// Checks an answer against the task due from worker `id`: its place in the sizes and its result.
-fn check(
-    worker: &Worker,
-    id: usize,
-    tasks: &[(usize, u64)],
-    reply: std::result::Result<Reply, String>,
-) -> Result<(usize, Done)> {
-    let reply = reply.map_err(|message| fail(worker, id, message))?;
-    let due = worker.batches.front().map(|batch| tasks[batch.start]);
-    let Some((index, n)) = due.filter(|&(index, n)| (index, n) == (reply.index, reply.n)) else {
-        let due = due.map_or("none".to_string(), |(index, n)| format!("task {index} (n = {n})"));
-        return Err(fail(worker, id, format!("answered task {} (n = {}) where {due} was due", reply.index, reply.n)));
-    };
+/// Checks a due answer's result: its point and times, or the task's error.
+fn check(due: Due) -> Result<(usize, Done)> {
+    let Due { worker: id, pid, reply, .. } = due;
+    let fail = |message: String| Error::Worker { worker: id, pid, message };
+    let n = reply.n;
     if let Some(message) = reply.error {
         return Err(Error::Remote { worker: id, n, message });
     }
-    let value = reply.value.ok_or_else(|| fail(worker, id, format!("sent an answer for n = {n} without a value")))?;
+    let value = reply.value.ok_or_else(|| fail(format!("sent an answer for n = {n} without a value")))?;
     let time = |t: f64| Duration::try_from_secs_f64(t).ok();
     let (Some(start), Some(end)) = (time(reply.start), time(reply.end)) else {
-        return Err(fail(
-            worker,
-            id,
-            format!("sent times that are not times for n = {n}: {} to {}", reply.start, reply.end),
-        ));
+        return Err(fail(format!("sent times that are not times for n = {n}: {} to {}", reply.start, reply.end)));
     };
     let point = Point { n, value, evaluations: reply.evaluations.unwrap_or(0), error_estimate: reply.error_estimate };
-    Ok((index, Done { point, worker: id, start, end: end.max(start) }))
-}
-
-fn start(program: &Path, id: usize, t0: Instant, events: mpsc::Sender<Event>) -> Result<Worker> {
-    let mut child = Command::new(program)
-        .arg("worker")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Error::WorkerProgram { program: program.display().to_string(), message: e.to_string() })?;
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    // scope: `events` (a Sender) moves into the reader thread; the thread
-    // owns it until the worker's stdout closes.
-    thread::spawn(move || read_answers(id, stdout, t0, events));
-    let stderr = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    Ok(Worker { stdin: child.stdin.take(), child, batches: VecDeque::new(), stderr: Some(stderr) })
-}
-
-/// A worker's reader thread: parses its answer lines and passes on, in one
-/// event, all that arrived together; then says that its output closed.
-fn read_answers(id: usize, stdout: ChildStdout, t0: Instant, events: mpsc::Sender<Event>) {
-    let mut reader = BufReader::with_capacity(1 << 16, stdout);
-    let mut line = String::new();
-    loop {
-        let mut answers = Vec::new();
-        let open = loop {
-            line.clear();
-            match reader.read_line(&mut line) {
-                Ok(0) | Err(_) => break false,
-                Ok(_) => {}
-            }
-            let arrival = t0.elapsed();
-            let text = line.trim_end();
-            if !text.is_empty() {
-                let reply =
-                    serde_json::from_str(text).map_err(|e| format!("sent a line that is not an answer ({e}): {text}"));
-                answers.push(Answer { reply, arrival });
-            }
-            if reader.buffer().is_empty() {
-                break true;
-            }
-        };
-        if !answers.is_empty() && events.send(Event::Answers(id, answers)).is_err() {
-            return;
-        }
-        if !open {
-            let _ = events.send(Event::Closed(id));
-            return;
-        }
-    }
-}
-
-fn send(worker: &mut Worker, line: &str) -> std::io::Result<()> {
-    let stdin = worker.stdin.as_mut().ok_or_else(|| std::io::Error::other("stdin closed"))?;
-    stdin.write_all(line.as_bytes())?;
-    stdin.write_all(b"\n")?;
-    stdin.flush()
-}
-
-/// Sends worker `id` the next batch, if any is left.
-fn feed(worker: &mut Worker, id: usize, schedule: &mut Schedule) -> Result<()> {
-    if let Some(batch) = schedule.next_batch() {
-        let line = serde_json::to_string(&Request { from: batch.start, to: batch.end }).expect("requests serialize");
-        worker.batches.push_back(batch);
-        if send(worker, &line).is_err() {
-            return Err(died(worker, id, schedule.tasks()));
-        }
-    }
-    Ok(())
-}
-
-fn fail(worker: &Worker, id: usize, message: String) -> Error {
-    Error::Worker { worker: id, pid: worker.child.id(), message }
-}
-
-/// The error for a worker whose pipe closed with work outstanding: how it
-/// ended, the first task it had not answered, and its last words on stderr.
-fn died(worker: &mut Worker, id: usize, tasks: &[(usize, u64)]) -> Error {
-    let pid = worker.child.id();
-    worker.stdin.take();
-    let how = worker.child.wait().map(ended).unwrap_or_else(|e| format!("could not be waited for ({e})"));
-    let stderr = worker.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
-    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
-    let task =
-        worker.batches.front().map_or(String::new(), |batch| format!(" while computing n = {}", tasks[batch.start].1));
-    let mut message = format!("{how}{task}");
-    if !last.is_empty() {
-        message.push_str(&format!("; it said: {last}"));
-    }
-    Error::Worker { worker: id, pid, message }
-}
-
-/// How a process ended, as the end of a sentence about it: "exited with
-/// status 3", "was killed by signal 9 (SIGKILL)".
-pub(super) fn ended(status: ExitStatus) -> String {
-    match status.code() {
-        Some(code) => format!("exited with status {code}"),
-        // std's own text names the signal: "signal: 9 (SIGKILL)", perhaps "(core dumped)" after it.
-        None => format!("was killed by {}", status.to_string().replacen("signal: ", "signal ", 1)),
-    }
-}
-
-fn shut_down(pool: &mut [Worker]) {
-    for worker in pool.iter_mut() {
-        worker.stdin.take();
-        let _ = worker.child.kill();
-        let _ = worker.child.wait();
-    }
+    Ok((reply.index, Done { point, worker: id, start, end: end.max(start) }))
 }
