@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use parlab::Recipe;
-use parlab_mpi::{Outcome, Work};
+use parlab_mpi::{Build, Order, Outcome, Work};
 use serde::de::DeserializeOwned;
 
 /// Names the rank binary, in place of the one next to parlab.
@@ -190,7 +190,7 @@ fn run_rank<T: DeserializeOwned>(work: &Work, rank: usize) -> Result<Option<(Out
         .spawn()
         .with_context(|| format!("rank {rank}: cannot start {}", binary.display()))?;
     let pid = child.id();
-    let text = serde_json::to_string(work)?;
+    let text = serde_json::to_string(&Order { build: Build::this(), work: work.clone() })?;
     // scope: stdin moves out of the child and is dropped at the end of the block, closing the pipe.
     {
         let mut stdin = child.stdin.take().expect("stdin is piped");
@@ -216,18 +216,21 @@ pub fn recipe(f: &dyn parlab::Integrand) -> Result<Recipe> {
     f.recipe().ok_or_else(|| anyhow!("the mpi backend sends the integrand as text: use --fn or --integrand"))
 }
 
-/// Runs the rank binary with `--probe`, which returns before MPI starts: a
-/// missing MPI library fails it in the loader, and that becomes one line.
+/// Runs the rank binary with `--probe`, which prints its build and returns
+/// before MPI starts: a missing MPI library fails it in the loader, and a
+/// binary from another build (or one too old to print its build) is
+/// refused; each becomes one line.
 fn probe(binary: &Path) -> Result<()> {
     let output = Command::new(binary)
         .arg(parlab_mpi::PROBE)
         .stdin(Stdio::null())
         .output()
         .with_context(|| format!("cannot start {}", binary.display()))?;
-    if output.status.success() {
-        return Ok(());
+    if !output.status.success() {
+        bail!("{}", probe_failure(binary, output.status, &String::from_utf8_lossy(&output.stderr)));
     }
-    bail!("{}", probe_failure(binary, output.status, &String::from_utf8_lossy(&output.stderr)))
+    let theirs: Option<Build> = serde_json::from_slice(&output.stdout).ok();
+    Build::this().check(theirs.as_ref()).map_err(|e| anyhow!("the rank binary {} {e}", binary.display()))
 }
 
 /// One line for a failed probe: a missing MPI library, or how it ended.

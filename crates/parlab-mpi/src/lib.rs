@@ -14,6 +14,7 @@
 //! | [`merge`] | rank 0's view: the parts back in size order, or the first error with its rank |
 //! | [`split`] | one estimate on k ranks: block b on rank b mod k, the sums back in block order |
 //! | [`Work`] | what the rank binary reads: a sweep or a split estimate |
+//! | [`Order`], [`Build`] | the work as sent, with the build of the parlab that sent it, which the rank binary checks first |
 //!
 //! This library has no MPI in it: the messages (a barrier, a gather of each
 //! rank's part as bytes) live in the rank binary, `parlab-mpi`, built with
@@ -30,9 +31,79 @@ pub mod split;
 
 pub use split::SplitJob;
 
-/// The argument that makes the rank binary exit at once, before MPI starts:
-/// if it runs, the MPI library loads.
+/// The argument that makes the rank binary print its [`Build`] and exit at
+/// once, before MPI starts: if it runs, the MPI library loads.
 pub const PROBE: &str = "--probe";
+
+/// The command that builds the rank binary next to a debug `parlab`.
+pub const REBUILD: &str = "cargo build -p parlab-mpi --features mpi";
+
+/// Which build of this library a program holds: parlab and the rank binary must hold the same.
+///
+/// The id is a hash of this crate's sources and parlab's, taken when the
+/// library was compiled (`build.rs`). A rank binary from an older build
+/// would misread the job, or compute with other code and so other bits:
+/// parlab checks the build the rank binary prints on [`PROBE`], and the rank
+/// binary checks the one in every [`Order`] it reads.
+///
+/// ```
+/// let this = parlab_mpi::Build::this();
+/// assert_eq!(this.id.len(), 16);
+/// assert!(this.check(Some(&this)).is_ok());
+/// let other = parlab_mpi::Build { id: "0".repeat(16), ..this.clone() };
+/// assert!(this.check(Some(&other)).unwrap_err().contains("from another build"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Build {
+    /// The crate's version.
+    pub version: String,
+    /// The hash of the sources, 16 hex digits.
+    pub id: String,
+}
+
+impl Build {
+    /// The build this program was compiled from.
+    pub fn this() -> Build {
+        Build { version: env!("CARGO_PKG_VERSION").to_string(), id: env!("PARLAB_MPI_BUILD").to_string() }
+    }
+
+    /// parlab's check of the rank binary's build, `theirs` (none: a binary
+    /// too old to print one); the error is the end of a sentence about the
+    /// rank binary: "is from another build (…) than this parlab (…): rebuild it with `…`".
+    pub fn check(&self, theirs: Option<&Build>) -> Result<(), String> {
+        let theirs = match theirs {
+            Some(theirs) if theirs == self => return Ok(()),
+            Some(theirs) => format!("{} build {}", theirs.version, theirs.id),
+            None => "an older build, which does not print its build".to_string(),
+        };
+        Err(format!(
+            "is from another build ({theirs}) than this parlab ({} build {}): rebuild it with `{REBUILD}` \
+             (add --release for a release parlab)",
+            self.version, self.id
+        ))
+    }
+}
+
+/// What parlab writes to the rank binary's standard input: its build, and the work.
+///
+/// The build comes first and is read first, so a rank binary of another
+/// build says so instead of failing on work it cannot read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    /// The build of the parlab that sent it.
+    pub build: Build,
+    /// The work, the same on every rank.
+    pub work: Work,
+}
+
+/// The first thing the rank binary reads of an [`Order`]: only its build,
+/// which any order from any build can be read as (an order from before
+/// builds were sent has none).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Stamp {
+    /// The build of the parlab that sent it, if it said.
+    pub build: Option<Build>,
+}
 
 /// What every rank reads on its standard input: the same job for all.
 ///
@@ -197,6 +268,27 @@ mod tests {
     fn job(rule: Rule, sizes: Vec<u64>) -> Job {
         let setup = Setup::new(0.0, 2.0).unwrap().with_rule(rule).with_seed(11);
         Job { recipe: Recipe::Catalogue("lecture".into()), setup, sizes }
+    }
+
+    #[test]
+    fn an_order_is_read_build_first_and_an_old_one_has_none() {
+        let work = Work::Sweep(job(Rule::Midpoint, vec![1, 2]));
+        let text = serde_json::to_string(&Order { build: Build::this(), work: work.clone() }).unwrap();
+        assert!(text.starts_with(r#"{"build":{"version":"#), "{text}");
+        let stamp: Stamp = serde_json::from_str(&text).unwrap();
+        assert_eq!(stamp.build, Some(Build::this()));
+        assert_eq!(serde_json::from_str::<Order>(&text).unwrap().work, work);
+        // What parlab wrote before builds were sent: the bare work.
+        let old: Stamp = serde_json::from_str(&serde_json::to_string(&work).unwrap()).unwrap();
+        assert_eq!(old.build, None);
+        let refused = Build::this().check(None).unwrap_err();
+        assert!(
+            refused.starts_with("is from another build (an older build, which does not print its build)"),
+            "{refused}"
+        );
+        assert!(refused.contains("rebuild it with `cargo build -p parlab-mpi --features mpi`"), "{refused}");
+        let older = Build { version: "0.0.9".into(), ..Build::this() };
+        assert!(Build::this().check(Some(&older)).unwrap_err().contains("(0.0.9 build "));
     }
 
     #[test]

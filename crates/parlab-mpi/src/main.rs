@@ -1,6 +1,8 @@
 //! `parlab-mpi`: one rank of a sweep or of a split estimate on MPI. parlab
-//! starts it under `mpiexec`, one per rank, and writes the [`Work`] to its
-//! standard input; rank 0 prints the [`Outcome`] as one JSON line.
+//! starts it under `mpiexec`, one per rank, and writes the [`Order`] to its
+//! standard input (the [`Work`], and the [`Build`] of the parlab that sent it,
+//! which must be this binary's); rank 0 prints the [`Outcome`] as one JSON line.
+//! With `--probe` it prints its own [`Build`] and exits, before MPI starts.
 //!
 //! The messages are the cpi pattern with a gather for the reduce: every rank
 //! reads the same work (as `cpi.c` broadcasts n) and computes its share.
@@ -21,7 +23,7 @@ use mpi::datatype::PartitionMut;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 use parlab_mpi::split::{self, SplitJob};
-use parlab_mpi::{Job, Part, Work, compute, merge};
+use parlab_mpi::{Build, Job, Order, Part, Stamp, Work, compute, merge};
 use serde::Serialize;
 
 /// Makes this rank panic before it computes: the tests' way to check that a
@@ -30,6 +32,7 @@ const PANIC_RANK: &str = "PARLAB_MPI_PANIC_RANK";
 
 fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some(parlab_mpi::PROBE) {
+        print(&Build::this());
         return ExitCode::SUCCESS;
     }
     let Some(universe) = mpi::initialize() else {
@@ -51,7 +54,24 @@ fn main() -> ExitCode {
     if let Err(e) = std::io::stdin().read_to_string(&mut text) {
         panic!("cannot read the work on stdin: {e}");
     }
-    let work: Work = serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad work on stdin: {e}"));
+    // The build first: an order from another build may not read as this build's work.
+    let stamp: Stamp = serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad work on stdin: {e}"));
+    let this = Build::this();
+    if stamp.build.as_ref() != Some(&this) {
+        // Every rank reads the same order and stops here: no rank waits for another.
+        let sent = stamp.build.map_or("an older build, which does not print its build".into(), |b| {
+            format!("{} build {}", b.version, b.id)
+        });
+        let binary = std::env::current_exe().map_or("parlab-mpi".into(), |p| p.display().to_string());
+        eprintln!(
+            "error: rank {rank}: the rank binary {binary} (build {}) is from another build than the parlab that \
+             started it ({sent}): rebuild it with `{}` (add --release for a release parlab)",
+            this.id,
+            parlab_mpi::REBUILD
+        );
+        return ExitCode::from(2);
+    }
+    let Order { work, .. } = serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad work on stdin: {e}"));
     if std::env::var(PANIC_RANK).ok().and_then(|r| r.parse::<i32>().ok()) == Some(rank) {
         panic!("{PANIC_RANK} asked rank {rank} to fail");
     }

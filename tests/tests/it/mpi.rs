@@ -4,7 +4,8 @@
 //! - the same bits as `serial` on 1, 2, 3 and 4 ranks, with the timeline's worker the rank;
 //! - one split estimate of many blocks, the last one short, with the serial bits on 1 to 4 ranks;
 //! - a rank that panics or is killed is an error naming the rank, within a time limit;
-//! - no `mpiexec` on PATH, a bad rank count, a missing hostfile: one line each.
+//! - no `mpiexec` on PATH, a bad rank count, a missing hostfile: one line each;
+//! - a rank binary from another build (or one too old to say) is refused in one line with the command that rebuilds it.
 //!
 //! These need MPICH; `cargo lab test` runs them (`--features mpi`) and fails,
 //! never skips, where `mpiexec` is missing.
@@ -373,4 +374,82 @@ fn a_hostfile_goes_to_mpiexec() {
     let mpi =
         succeeds(launched(&[&SWEEP[..], &["--backend", "mpi", "--threads", "3", "--hostfile", hostfile]].concat()));
     assert_eq!(bits(&mpi), bits(&serial));
+}
+
+/// A stand-in for the rank binary in the MPI tests' folder: a shell script.
+fn rank_script(name: &str, text: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = parlab_tests::workspace().join("target").join("mpi-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn a_rank_binary_from_another_build_is_refused_in_one_line_both_ways() {
+    // As a rank binary of an older build behaves: its probe prints nothing, and it cannot read the work.
+    let older = "#!/bin/sh\n[ \"$1\" = --probe ] && exit 0\ncat >/dev/null\necho 'error: rank 0 panicked: bad work on stdin' >&2\nexit 3\n";
+    // One that prints a build, not this one.
+    let other = "#!/bin/sh\n[ \"$1\" = --probe ] && echo '{\"version\":\"0.1.0\",\"id\":\"0000000000000000\"}' && exit 0\nexit 3\n";
+    for (name, text, says) in
+        [("older-rank", older, "an older build"), ("other-rank", other, "0.1.0 build 0000000000000000")]
+    {
+        let binary = rank_script(name, text);
+        let args = ["integrate", "-n", "5000", "--block-size", "1000", "--backend", "mpi"];
+        let mut launched = launched(&[&args[..], &["--threads", "2"]].concat());
+        let mut ranks = under_mpiexec(2, &args);
+        for command in [&mut launched, &mut ranks] {
+            command.env("PARLAB_MPI_BIN", &binary);
+        }
+        let out = run(launched, |_| true);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1, "{}", String::from_utf8_lossy(&out.stderr));
+        let words = [
+            &binary.display().to_string()[..],
+            "is from another build",
+            says,
+            "rebuild it with `cargo build -p parlab-mpi --features mpi`",
+        ];
+        fails_saying(&out, &words);
+        fails_saying(&run(ranks, |_| true), &words);
+    }
+}
+
+#[test]
+fn the_rank_binary_refuses_an_order_from_another_build() {
+    let binary = parlab().with_file_name("parlab-mpi");
+    let probe = Command::new(&binary).arg("--probe").output().unwrap();
+    let build: Value = serde_json::from_slice(&probe.stdout).expect("the probe prints the build");
+    assert_eq!(build["id"].as_str().map(str::len), Some(16), "{build}");
+    let work = r#"{"sweep":{"recipe":{"catalogue":"lecture"},"setup":{"a":0.0,"b":1.0,"rule":"lecture","sampler":"spacings","seed":7},"sizes":[10,20]}}"#;
+    let other = r#"{"version":"0.1.0","id":"0000000000000000"}"#;
+    for (order, says) in [
+        (format!(r#"{{"build":{build},"work":{work}}}"#), None),
+        (format!(r#"{{"build":{other},"work":{work}}}"#), Some("(0.1.0 build 0000000000000000)")),
+        (work.to_string(), Some("(an older build, which does not print its build)")),
+    ] {
+        // mpiexec passes its standard input on to rank 0.
+        let file = parlab_tests::workspace().join("target").join("mpi-tests").join("order.json");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, &order).unwrap();
+        let mut command = Command::new("mpiexec");
+        command.args(["-n", "1"]).arg(&binary).stdin(std::fs::File::open(&file).unwrap());
+        let out = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match says {
+            None => assert!(out.status.success() && stderr.is_empty(), "{stderr}"),
+            Some(says) => {
+                assert!(!out.status.success());
+                let line = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_else(|| panic!("{stderr}"));
+                assert!(
+                    line.starts_with("error: rank 0: the rank binary ")
+                        && line.contains("is from another build than the parlab that started it"),
+                    "{line}"
+                );
+                assert!(line.contains(says) && line.contains("`cargo build -p parlab-mpi --features mpi`"), "{line}");
+            }
+        }
+    }
 }
