@@ -6,9 +6,9 @@
 //! - `checks_parallel`: the same for the student cells of notebooks 03 and 04.
 //! - `expressions`: any text gives a value or an error, never a crash; parsed values match a reference evaluator.
 //! - `properties`: proptest invariants (linearity, additivity, constants, serial == parallel).
-//! - `split`: one estimate split into blocks: the same bits on any thread count, and one block is the plain estimate.
+//! - `split`: one estimate split into blocks: the same bits on any thread or worker process count, and one block is the plain estimate; killed and failing workers named.
 //! - `cli`: the real `parlab` binary, good and bad input.
-//! - `mpi` (with `--features mpi`): `parlab sweep --backend mpi` both ways, same bits, failing ranks named.
+//! - `mpi` (with `--features mpi`): `parlab sweep --backend mpi` both ways, same bits, failing ranks named, stale rank binaries refused.
 //! - `bench`: `parlab bench --students`, run small: every row, side by side, and its ratios.
 //! - `kernel`: the lab's kernel launcher: a build folder of its own for every kernel.
 //! - `notebooks`: notebooks committed without outputs; the lab's student version matches its source.

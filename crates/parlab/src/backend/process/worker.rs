@@ -38,18 +38,21 @@ pub fn serve(input: impl BufRead, output: impl Write) -> std::result::Result<(),
     let kind = match header.work {
         Work::Setup(setup) => Kind::Sweep(setup),
         Work::Split(split) => {
+            // Checked again as the parent's constructors checked it: the line may come from anywhere.
+            let checked = Split::new(*split.setup(), split.n()).and_then(|s| s.with_block_size(split.block_size()));
+            checked.map_err(|e| format!("bad header: {e}"))?;
             if let Some(&(block, _)) = header.tasks.iter().find(|&&(block, _)| block as u64 >= split.blocks()) {
                 return Err(format!("bad header: block {block} of a split estimate of {} blocks", split.blocks()));
             }
             Kind::Split { split, offsets: None }
         }
     };
-    let mut work = Jobs { kind, tasks: &header.tasks, clock };
+    let mut work = Tasks { kind, tasks: &header.tasks, clock };
     answer(&f, &mut work, lines, &mut output)
 }
 
 /// What every batch is cut from.
-struct Jobs<'a> {
+struct Tasks<'a> {
     kind: Kind,
     tasks: &'a [(usize, u64)],
     /// The worker's clock: the times in the answers count from here.
@@ -68,7 +71,7 @@ enum Kind {
 /// The worker's loop: for each batch line, one answer line per task, until the input ends.
 fn answer<F: Integrand>(
     f: &F,
-    work: &mut Jobs,
+    work: &mut Tasks,
     lines: impl Iterator<Item = std::io::Result<String>>,
     output: &mut impl Write,
 ) -> std::result::Result<(), String> {
@@ -208,7 +211,7 @@ mod tests {
     fn a_panic_in_a_batch_is_that_task_s_answer_and_the_batch_goes_on() {
         let setup = Setup::new(0.0, 1.0).unwrap().with_rule(Rule::Midpoint);
         let tasks = [(0, 2), (1, 1), (2, 4)];
-        let mut work = Jobs { kind: Kind::Sweep(setup), tasks: &tasks, clock: Instant::now() };
+        let mut work = Tasks { kind: Kind::Sweep(setup), tasks: &tasks, clock: Instant::now() };
         // Midpoint at n = 1 evaluates only x = 0.5.
         let f = |x: f64| if x == 0.5 { panic!("the integrand gave up at {x}") } else { x };
         let mut out = Vec::new();
@@ -272,6 +275,8 @@ mod tests {
         assert_eq!(served(&format!("{header}\n{short}\n")).unwrap_err(), "bad offsets line: 1 offsets for 3 blocks");
         let (_, midpoint) = split_header(Rule::Midpoint);
         assert!(served(&format!("{midpoint}\n{between}\n")).unwrap_err().starts_with("bad offsets line"));
+        let empty = header.replace(r#""size":400"#, r#""size":0"#);
+        assert!(served(&empty).unwrap_err().starts_with("bad header: "), "{empty}");
         let beyond = header.replace("[2,200]", "[3,200]");
         assert_eq!(served(&beyond).unwrap_err(), "bad header: block 3 of a split estimate of 3 blocks");
     }
@@ -281,7 +286,7 @@ mod tests {
         let setup = Setup::new(0.0, 1.0).unwrap().with_rule(Rule::Midpoint);
         let split = Split::new(setup, 30).unwrap().with_block_size(10).unwrap();
         let tasks = [(0, 10), (1, 10), (2, 10)];
-        let mut work = Jobs { kind: Kind::Split { split, offsets: None }, tasks: &tasks, clock: Instant::now() };
+        let mut work = Tasks { kind: Kind::Split { split, offsets: None }, tasks: &tasks, clock: Instant::now() };
         let f = |x: f64| if x > 0.5 && x < 0.6 { panic!("gave up at {x}") } else { x };
         let mut out = Vec::new();
         answer(&f, &mut work, ["{\"from\":0,\"to\":3}".to_string()].into_iter().map(Ok), &mut out).unwrap();
