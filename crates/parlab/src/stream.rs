@@ -16,7 +16,13 @@
 //! assert_ne!(parlab::stream::stream(7, 100).uniform(), parlab::stream::stream(8, 100).uniform());
 //! ```
 
+mod draw;
+mod lanes;
 mod ziggurat;
+
+use draw::{exp1, next, splitmix, to_unit};
+
+pub use lanes::SpacingSums;
 
 /// One task's random numbers: a xoshiro256++ generator. Owned by the task
 /// that draws from it; deliberately not `Copy`, so a stream is never
@@ -68,85 +74,6 @@ pub fn block_stream(seed: u64, task: u64, block: u64) -> Stream {
     Stream { state }
 }
 
-/// SplitMix64's output function (Steele, Lea and Flood 2014).
-fn splitmix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// One step of xoshiro256++ (Blackman and Vigna 2019) on a state held by value.
-#[inline(always)]
-fn next(s: &mut [u64; 4]) -> u64 {
-    let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
-    let t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = s[3].rotate_left(45);
-    result
-}
-
-/// [0, 1) from the top 53 bits.
-#[inline(always)]
-fn to_unit(bits: u64) -> f64 {
-    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A ziggurat layer and a point in its rectangle, from one draw.
-#[inline(always)]
-fn layer_point(bits: u64) -> (usize, f64) {
-    let i = (bits & 0xff) as usize;
-    // The top 52 bits as a float in [1, 2), shifted to (0, 1).
-    let u = f64::from_bits((bits >> 12) | 0x3ff0_0000_0000_0000) - (1.0 - f64::EPSILON / 2.0);
-    (i, u * ziggurat::X[i])
-}
-
-/// The fast path of the exponential ziggurat, with the rare rest out of line.
-///
-/// The state is passed by value to the slow path and back, so that in a hot
-/// loop it stays in registers instead of going through memory.
-#[inline(always)]
-fn exp1(state: &mut [u64; 4]) -> f64 {
-    let (i, x) = layer_point(next(state));
-    if x < ziggurat::X[i + 1] {
-        x
-    } else {
-        let (s, x) = exp1_slow(*state, i, x);
-        *state = s;
-        x
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn exp1_slow(mut s: [u64; 4], mut i: usize, mut x: f64) -> ([u64; 4], f64) {
-    loop {
-        if i == 0 {
-            // The tail beyond R is R plus an exponential; 1 − u lies in (0, 1].
-            let u = to_unit(next(&mut s));
-            return (s, ziggurat::R - libm::log(1.0 - u));
-        }
-        // A point under the layer's wedge: accept it if it lies under e^−x.
-        // e^−x is convex, so it lies above its tangent at x_i and below the
-        // chord between the layer's ends: those two bounds settle most
-        // points without computing e^−x (the squeeze).
-        let (x0, x1, f0, f1) = (ziggurat::X[i], ziggurat::X[i + 1], ziggurat::F[i], ziggurat::F[i + 1]);
-        let f = f1 + (f0 - f1) * to_unit(next(&mut s));
-        let below_tangent = f < f0 * (1.0 + (x0 - x));
-        let above_chord = f > f1 + (f0 - f1) * (x - x1) / (x0 - x1);
-        if below_tangent || (!above_chord && f < libm::exp(-x)) {
-            return (s, x);
-        }
-        (i, x) = layer_point(next(&mut s));
-        if x < ziggurat::X[i + 1] {
-            return (s, x);
-        }
-    }
-}
-
 impl Stream {
     /// A uniform number in [0, 1), from the top 53 bits of one 64-bit draw.
     #[inline]
@@ -190,31 +117,13 @@ impl Stream {
         }
     }
 
-    /// Fills `out` with running sums of exponential draws, continuing from
-    /// `start`, and returns the last sum. The same numbers, in the same
-    /// order, as calling [`Stream::exp1`] once per slot.
-    #[inline]
-    pub fn exp1_running_sums(&mut self, start: f64, out: &mut [f64]) -> f64 {
-        let mut state = self.state;
-        let mut sum = start;
-        for slot in out {
-            sum += exp1(&mut state);
-            *slot = sum;
-        }
-        self.state = state;
-        sum
-    }
-
-    /// The sum of `count` exponential draws, added in order.
-    #[inline]
-    pub fn exp1_sum(&mut self, count: u64) -> f64 {
-        let mut state = self.state;
-        let mut sum = 0.0;
-        for _ in 0..count {
-            sum += exp1(&mut state);
-        }
-        self.state = state;
-        sum
+    /// The running sums of exponential spacings for the spacings sampler,
+    /// drawn four at a time from four lanes seeded by this stream's next draw.
+    ///
+    /// The spacings are exponential like [`Stream::exp1`]'s draws (each lane
+    /// draws exactly as it does), and their sums are added in quads; see [`SpacingSums`].
+    pub fn spacing_sums(&mut self) -> SpacingSums {
+        SpacingSums::seeded(next(&mut self.state))
     }
 }
 
@@ -243,6 +152,7 @@ impl rand_core::TryRng for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use draw::layer_point;
 
     /// Value stability: these bits must never change, or every pinned result moves.
     #[test]
@@ -340,22 +250,6 @@ mod tests {
         assert_eq!(a, b, "a partial chunk still uses up its draw");
         let (mut c, mut d) = (stream(2, 9), stream(2, 9));
         assert_eq!(c.next_u32(), (d.next_u64() >> 32) as u32, "a 32-bit draw is the top half of a 64-bit one");
-    }
-
-    #[test]
-    fn running_sums_are_the_same_draws() {
-        let mut a = stream(9, 9);
-        let mut b = a.clone();
-        let mut out = [0.0; 1000];
-        let last = a.exp1_running_sums(0.5, &mut out);
-        let mut sum = 0.5;
-        for slot in out {
-            sum += b.exp1();
-            assert_eq!(slot.to_bits(), sum.to_bits());
-        }
-        assert_eq!(last, sum);
-        assert_eq!(a.clone().exp1_sum(10), b.clone().exp1_sum(10));
-        assert_eq!(a, b);
     }
 
     #[test]

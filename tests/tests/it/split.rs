@@ -74,15 +74,15 @@ fn the_real_block_size_keeps_todays_bits_up_to_one_block_and_splits_above() {
     }
     // The lecture's bias, −2/(n+1), is far below the noise here; the estimate is near π/4.
     assert!((serial.value - FRAC_PI_4).abs() < 1e-5, "{}", serial.value);
-    assert_eq!(serial.value.to_bits(), 0x3fe921fac9565989, "pinned: {}", serial.value);
+    assert_eq!(serial.value.to_bits(), 0x3fe921faab8ca966, "pinned: {}", serial.value);
 }
 
 #[test]
 fn pinned_large_estimates() {
     // Blocks of 1000, so that these run in a moment: if one moves, the split's streams or sums changed.
     let pinned = [
-        (Rule::Lecture, 0x3fe921d53f7b3b61_u64),
-        (Rule::Partition, 0x3fe921f2d888e058),
+        (Rule::Lecture, 0x3fe921d6f3308d38_u64),
+        (Rule::Partition, 0x3fe921f2dc3fac1b),
         (Rule::MonteCarlo, 0x3fe925731c7f3999),
         (Rule::Midpoint, 0x3fe921fb54445d34),
         (Rule::Trapezoid, 0x3fe921fb5443cceb),

@@ -66,7 +66,10 @@ pub fn measure(f: &dyn Integrand, setup: &Setup, n: u64, warmup: usize, repeats:
 
 /// Draws the n + 1 exponentials the spacings sampler draws for an estimate at `n`.
 pub fn draw_exponentials(seed: u64, n: u64) -> f64 {
-    draw(seed, n, n + 1, |s| s.exp1())
+    {
+        let mut sums = stream::stream(seed, n).spacing_sums();
+        sums.skip(n + 1)
+    }
 }
 
 /// Draws `count` numbers from the stream an estimate for `n` would use, and

@@ -58,7 +58,7 @@ fn the_lecture_entry_gives_the_pinned_bits() {
     let setup = Setup::for_entry(lecture_entry()).with_seed(7);
     let func = Func::from(lecture_entry());
     for f in [lecture_entry() as &dyn Integrand, &func] {
-        assert_eq!(setup.estimate(f, 1000).unwrap().value.to_bits(), 0x3fe9023133ea20c1);
+        assert_eq!(setup.estimate(f, 1000).unwrap().value.to_bits(), 0x3fe9145a80f1621e);
         let sorted = setup.with_sampler(Sampler::Sort).estimate(f, 1000).unwrap().value;
         assert_eq!(sorted.to_bits(), 0x3fe915205628359e);
     }

@@ -2,7 +2,7 @@
 
 use super::area::Area;
 use crate::integrand::Integrand;
-use crate::stream::Stream;
+use crate::stream::{SpacingSums, Stream};
 
 /// Points the spacings sampler keeps in memory; above this it draws its
 /// numbers twice instead (same bits, no memory).
@@ -14,13 +14,14 @@ pub(super) const CHUNK: usize = 4096;
 /// exponential spacings: x_i = lo + (hi − lo)·(E_0 + … + E_{i−1}) / (E_0 + … + E_n).
 pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, stream: &mut Stream, ends: bool) -> f64 {
     let spacings = n + 1;
-    let replay = stream.clone();
+    let mut sums = stream.spacing_sums();
+    let replay = sums.clone();
     let mut area = Area::new(lo, ends);
     if spacings <= BUFFERED {
-        // The running sum rides along with the drawing, where the generator's
-        // work hides its latency; the map to points below is then a plain loop.
+        // The running sum rides along with the drawing; the map to points
+        // below is then a plain loop.
         let mut buf = vec![0.0; spacings as usize];
-        let total = stream.exp1_running_sums(0.0, &mut buf);
+        let total = sums.fill(&mut buf);
         let scale = (hi - lo) / total;
         let points = &mut buf[..n as usize];
         for c in points.iter_mut() {
@@ -29,7 +30,7 @@ pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, strea
         area.feed(f, points);
     } else {
         // Too many to keep: sum them once, then draw the same numbers again.
-        let total = stream.exp1_sum(spacings);
+        let total = sums.skip(spacings);
         let mut replay = replay;
         feed_running(f, &mut area, lo, (hi - lo) / total, 0.0, n, &mut replay);
     }
@@ -37,7 +38,7 @@ pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, strea
 }
 
 /// Feeds `area` the next `count` points, lo + scale·(offset + running sum),
-/// the running sum of exponentials drawn from `stream` from 0, a chunk at a time.
+/// the running sums from `sums` (from 0 when made), a chunk at a time.
 ///
 /// `offset` is the sum of the spacings before these points; adding it to a
 /// running sum started from 0 (not starting the running sum at it) keeps each
@@ -50,14 +51,13 @@ pub(super) fn feed_running<F: Integrand + ?Sized>(
     scale: f64,
     offset: f64,
     count: u64,
-    stream: &mut Stream,
+    sums: &mut SpacingSums,
 ) {
-    let mut cum = 0.0;
     let mut chunk = [0.0; CHUNK];
     let mut left = count;
     while left > 0 {
         let k = left.min(CHUNK as u64) as usize;
-        cum = stream.exp1_running_sums(cum, &mut chunk[..k]);
+        sums.fill(&mut chunk[..k]);
         for x in &mut chunk[..k] {
             *x = lo + scale * (offset + *x);
         }

@@ -177,7 +177,7 @@ impl Split {
     /// one per point, and the last block's one more after its last point.
     pub fn spacing_sum(&self, block: u64) -> f64 {
         let count = self.range(block).count() as u64 + u64::from(self.is_last(block));
-        self.stream(block).exp1_sum(count)
+        self.stream(block).spacing_sums().skip(count)
     }
 
     /// Pass 1 for every block, in order, on this thread.
@@ -245,7 +245,15 @@ impl Split {
                         let scale = (hi - lo) / offsets.total;
                         let prev = if first { lo } else { lo + scale * offset };
                         let mut area = Area::resume(prev, range.start + 1, ends, last);
-                        feed_running(f, &mut area, lo, scale, offset, range.end - range.start, &mut stream);
+                        feed_running(
+                            f,
+                            &mut area,
+                            lo,
+                            scale,
+                            offset,
+                            range.end - range.start,
+                            &mut stream.spacing_sums(),
+                        );
                         area.finish(f, hi)
                     }
                     Sampler::Bucket => Area::over(f, lo, hi, &sorting::by_buckets(lo, hi, self.n, &mut stream), ends),

@@ -179,7 +179,7 @@ mod tests {
         let replies = served(&format!("{header}\n{{\"from\":0,\"to\":2}}\n\n{{\"from\":2,\"to\":3}}\n")).unwrap();
         assert_eq!(replies.len(), 3);
         assert_eq!(replies.iter().map(|r| r["index"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 0, 2]);
-        assert_eq!(replies[0]["value"].as_f64().unwrap().to_bits(), 0x3fe9023133ea20c1);
+        assert_eq!(replies[0]["value"].as_f64().unwrap().to_bits(), 0x3fe9145a80f1621e);
         assert_eq!(replies[1]["n"], 3);
         assert!(replies[1].get("error").is_none());
         // Times on the worker's clock, one task after the other.
