@@ -83,7 +83,10 @@ class Kernel:
             elif kind == "stream" and content.get("name") == "stderr":
                 stderr.append(content.get("text", ""))
         seconds = time.monotonic() - started
+        # The reply to this request: a reply left over from an earlier one is not this cell's.
         reply = self.kc.get_shell_msg(timeout=self.timeout)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=self.timeout)
         if reply["content"].get("status") == "error":
             ok = False
         text = "\n".join(problems + stderr)
