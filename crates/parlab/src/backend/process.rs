@@ -44,7 +44,7 @@
 //!
 //! | file | holds |
 //! |---|---|
-//! | `parent.rs` | [`sweep()`]: starting the workers, handing out batches, collecting results |
+//! | `parent.rs` | [`sweep()`]: starting the workers, handing out batches, collecting results; [`request_lines`], the lines one worker gets |
 //! | `batch.rs` | the schedule: tasks largest first, cut into batches by cost |
 //! | `protocol.rs` | the three kinds of line: header, batch, answer |
 //! | `worker.rs` | [`serve`]: the worker's side |
@@ -55,11 +55,11 @@ mod batch;
 mod count;
 mod parent;
 mod program;
-mod protocol;
+pub(crate) mod protocol;
 mod worker;
 
 pub use count::{count, count_in_worker, count_in_worker_with_program};
 pub(crate) use parent::sweep_recipe;
-pub use parent::{sweep, sweep_with_program};
+pub use parent::{request_lines, sweep, sweep_with_program};
 pub use program::worker_program;
 pub use worker::serve;
