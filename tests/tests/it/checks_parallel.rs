@@ -4,7 +4,7 @@
 //! |---|---|
 //! | 3.1 copied draws | one generator per task's 12; one per worker, 4; none alike, 0 |
 //! | 3.2 one generator per task | the serial map; one generator behind a Mutex; stream(seed, 0) in every task; stream(seed, n + 1); a seed written in; one size too few |
-//! | 3.3 a worker of your own | the first batch only; every task for each batch; values with 6 digits; the place in the list for the index; stream(seed, index); a setup written in; a panic |
+//! | 3.3 a worker of your own | the first batch only; every task for each batch; each batch backwards; values with 6 digits; the place in the list for the index; stream(seed, index); a setup written in; a panic |
 //! | 3.4 first to finish | worker 1; worker 2 (there is none); usize::MAX |
 //! | 3.5 two scoped halves | both halves on one thread; the spawned half joined at once; the halves swapped; the middle size dropped |
 //! | 3.6 a deal of growing tasks | contiguous blocks; every task to worker 0; i mod (k − 1); the last task lost; an inclusive range; a task dealt twice; one list too many; a panic |
@@ -420,6 +420,25 @@ mod cell_3_3 {
             })
         };
         fails(check_worker(&place), "the (index, n) pair the header lists");
+    }
+
+    #[test]
+    fn each_batch_answered_backwards_fails() {
+        let backwards = |input: &mut dyn BufRead, output: &mut dyn Write| -> Out {
+            let mut lines = input.lines();
+            let (f, setup, tasks) = header(&lines.next().ok_or("no header line")??)?;
+            for line in lines {
+                for &(index, n) in tasks[batch(&line?)?].iter().rev() {
+                    writeln!(
+                        output,
+                        "{}",
+                        serde_json::json!({"index": index, "n": n, "value": value(&setup, &f, n, n)})
+                    )?;
+                }
+            }
+            Ok(())
+        };
+        fails(check_worker(&backwards), "was due");
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub type OwnWorker =
 /// Checks cell 3.3: fed the request lines of two sweeps (an expression on
 /// n = 2..601 in a mixed order, in several batches; the catalogue's `gaussian` with the
 /// midpoint rule and another seed), the worker answers every task exactly
-/// once, each with its header index and n and a value with the serial
+/// once, in the order the header lists them (the order the parent reads
+/// them in), each with its header index and n and a value with the serial
 /// sweep's bits.
 pub fn check_worker(worker: &OwnWorker) -> Verdict {
     let mut verdict = Verdict::new("3.3");
@@ -56,9 +57,15 @@ fn judge_one<P: Portable>(
 ) -> Result<(), String> {
     let lines = process::request_lines(f, setup, sizes).map_err(|err| err.to_string())?;
     let want = serial::sweep(f, setup, sizes).map_err(|err| err.to_string())?;
+    let header: serde_json::Value = serde_json::from_str(&lines[0]).map_err(|err| err.to_string())?;
+    let order: Vec<(usize, u64)> = serde_json::from_value(header["tasks"].clone()).map_err(|err| err.to_string())?;
     let answers = converse(worker, &lines)?;
     let mut got: Vec<Option<f64>> = vec![None; sizes.len()];
-    for line in answers.iter().filter(|line| !line.trim().is_empty()) {
+    for (line, due) in answers
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .zip(order.iter().chain(std::iter::repeat(&(usize::MAX, 0))))
+    {
         let reply: Reply = serde_json::from_str(line)
             .map_err(|err| format!("{name}: your worker wrote a line that is not an answer ({err}): {line}"))?;
         let Some(&n) = sizes.get(reply.index) else {
@@ -83,6 +90,13 @@ fn judge_one<P: Portable>(
             return Err(format!(
                 "{name}: your worker answered task {} twice: each batch line asks for the header's tasks from..to only",
                 reply.index
+            ));
+        }
+        if (reply.index, reply.n) != *due {
+            return Err(format!(
+                "{name}: your worker answered task {} where task {} was due: the parent reads the answers in the \
+                 order it asked for the tasks, the header's order",
+                reply.index, due.0
             ));
         }
     }
