@@ -47,6 +47,9 @@ pub enum Error {
     /// Zero threads or workers were asked for.
     #[error("the number of threads must be at least 1, got 0")]
     ZeroThreads,
+    /// A deal of tasks to workers that does not give every task to exactly one worker.
+    #[error("the deal must give each of the {tasks} tasks to exactly one worker: {problem}")]
+    Deal { tasks: usize, problem: String },
     /// A thread pool could not be built.
     #[error("could not build a pool of {threads} threads: {message}")]
     Pool { threads: usize, message: String },

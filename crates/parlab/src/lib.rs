@@ -11,7 +11,7 @@
 //! |---|---|
 //! | `01-scope` | [`scope`] (the rules, checked by the compiler), [`stream::Stream`] (a clone replays its numbers), [`process::count_in_worker`], [`timing::measure`] |
 //! | `02-serial` | [`catalogue`], [`Setup`], [`Rule`], [`Estimate`], [`serial::sweep`], [`tolerance`], [`reference()`] |
-//! | `03-parallel` | [`parallel::Pool`], [`parallel::sweep`], [`chunked::sweep`], [`process::sweep`], [`Portable`], [`stream`], [`sweep::Task`] |
+//! | `03-parallel` | [`parallel::Pool`], [`parallel::sweep`], [`chunked::sweep`], [`chunked::sweep_dealt`], [`process::sweep`], [`process::request_lines`], [`Portable`], [`stream`], [`sweep::Task`] |
 //! | `04-timing` | [`timing`], [`scaling`], [`Sampler`] |
 //! | `05-lab` | all of the above, and [`exercise`] (the checks of its exercises, and of those in 01 and 02) |
 //!
@@ -95,6 +95,8 @@ pub use task::{Backend, Point, Sweep, Task};
 
 /// rayon, re-exported so a notebook needs no second `:dep` for it.
 pub use rayon;
+/// serde_json, re-exported so a notebook can read and write the process backend's lines.
+pub use serde_json;
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -51,7 +51,7 @@
 //! | file | holds |
 //! |---|---|
 //! | `pool.rs` | the workers of one run: starting them, handing out batches, passing each answer on in order |
-//! | `parent.rs` | [`sweep()`]: the sweep's header, one round on the pool, the points in size order |
+//! | `parent.rs` | [`sweep()`]: the sweep's header, one round on the pool, the points in size order; [`request_lines`], the lines one worker gets |
 //! | `split.rs` | [`split()`]: a split estimate's header, its passes on the pool, the blocks' sums in block order |
 //! | `batch.rs` | the schedule: tasks largest first, cut into batches by cost |
 //! | `protocol.rs` | the kinds of line: header, batch, offsets, answer |
@@ -64,13 +64,13 @@ mod count;
 mod parent;
 mod pool;
 mod program;
-mod protocol;
+pub(crate) mod protocol;
 mod split;
 mod worker;
 
 pub use count::{count, count_in_worker, count_in_worker_with_program};
 pub(crate) use parent::sweep_recipe;
-pub use parent::{sweep, sweep_with_program};
+pub use parent::{request_lines, sweep, sweep_with_program};
 pub use program::worker_program;
 pub(crate) use split::split_recipe;
 pub use split::{split, split_with_program};

@@ -32,7 +32,7 @@
 //!
 //! Notebooks `03-parallel` and `04-timing` have student cells of their own,
 //! checked the same way: [`check_copied_draws`], [`check_per_task`],
-//! [`check_halves`] and [`check_first_to_finish`] (03);
+//! [`check_halves`], [`check_first_to_finish`], [`check_deal`] and [`check_worker`] (03);
 //! [`check_speedup_model`], [`check_ceiling`] and [`check_portable`] (04).
 //!
 //! # Parallel, proved without a clock
@@ -64,7 +64,9 @@ mod meeting;
 mod one_rng;
 mod orders;
 mod own_integrand;
+mod own_worker;
 mod partition;
+mod schedule;
 mod spawn;
 mod threads_worth;
 mod verdict;
@@ -82,7 +84,9 @@ pub use given::{PATIENCE, SEED};
 pub use one_rng::{LectureSweep, check_serial_1};
 pub use orders::{check_serial_3, measured_order};
 pub use own_integrand::check_1;
+pub use own_worker::{OwnWorker, check_worker};
 pub use partition::{PartitionArea, check_4a, check_4b};
+pub use schedule::{Deal, check_deal};
 pub use spawn::{SpawnHeights, check_scope_1};
 pub use threads_worth::{ThreadsWorthUsing, check_3};
 pub use verdict::Verdict;

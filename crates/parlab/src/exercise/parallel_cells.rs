@@ -5,8 +5,8 @@
 //! |---|---|---|
 //! | [`check_copied_draws`] | 3.1, predict | the distinct numbers drawn by four copies of one generator |
 //! | [`check_per_task`] | 3.2, make this compile | the serial bits from a parallel map with one generator per task, and two tasks at once |
-//! | [`check_first_to_finish`] | 3.3, predict | the worker whose static block holds less work in a real 2-thread run |
-//! | [`check_halves`] | 3.4, make this compile | the serial bits from two halves on two scoped threads, both running at once |
+//! | [`check_first_to_finish`] | 3.4, predict | the worker whose static block holds less work in a real 2-thread run |
+//! | [`check_halves`] | 3.5, make this compile | the serial bits from two halves on two scoped threads, both running at once |
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -20,7 +20,7 @@ use crate::rule::Setup;
 use crate::stream;
 use crate::tolerance;
 
-/// The shape of cells 3.2 and 3.4: the integrand, the setup and the sizes in;
+/// The shape of cells 3.2 and 3.5: the integrand, the setup and the sizes in;
 /// one estimate per size, in the order of the sizes, out.
 pub type Values = dyn Fn(&(dyn Fn(f64) -> f64 + Sync), &Setup, &[u64]) -> Vec<f64> + Sync;
 
@@ -28,10 +28,10 @@ pub type Values = dyn Fn(&(dyn Fn(f64) -> f64 + Sync), &Setup, &[u64]) -> Vec<f6
 const COPIES: usize = 4;
 const DRAWS: usize = 3;
 
-/// The sizes the checks of 3.2 and 3.4 run: n = 0..199 (n = 0 and 1 call no f).
+/// The sizes the checks of 3.2 and 3.5 run: n = 0..199 (n = 0 and 1 call no f).
 const SIZES: u64 = 200;
 
-/// The sizes of cell 3.3's run: the notebook's sweep, n = 0..1999.
+/// The sizes of cell 3.4's run: the notebook's sweep, n = 0..1999.
 const FINISH_SIZES: u64 = 2000;
 
 /// Checks prediction 3.1: four workers each get a copy of the parent's
@@ -128,7 +128,7 @@ fn judge_per_task(per_task: &Values, patience: Duration, verdict: &mut Verdict) 
     Ok(())
 }
 
-/// Checks prediction 3.3: `chunked::sweep` on 2 threads over n = 0..1999
+/// Checks prediction 3.4: `chunked::sweep` on 2 threads over n = 0..1999
 /// gives worker 0 the first block and worker 1 the second. Which finishes first?
 ///
 /// The check runs it and holds the prediction to the work each worker got in
@@ -137,7 +137,7 @@ fn judge_per_task(per_task: &Values, patience: Duration, verdict: &mut Verdict) 
 /// times too; on a busy machine they can come out the other way, and the
 /// check says so, but never fails a right answer for it.
 pub fn check_first_to_finish(predicted: &dyn Fn() -> usize) -> Verdict {
-    let mut verdict = Verdict::new("3.3");
+    let mut verdict = Verdict::new("3.4");
     let outcome = judge_first_to_finish(predicted, &mut verdict);
     verdict.finish(outcome)
 }
@@ -180,7 +180,7 @@ fn judge_first_to_finish(predicted: &dyn Fn() -> usize, verdict: &mut Verdict) -
     Err(format!("you predicted worker {guess}, but worker {lighter} has less work and finishes first: {why}"))
 }
 
-/// Checks cell 3.4: a borrowed local sent to `thread::spawn`, made to
+/// Checks cell 3.5: a borrowed local sent to `thread::spawn`, made to
 /// compile. `halves` must give the serial sweep's bits, in the order of the
 /// sizes, with its two halves running at the same time (the integrand's
 /// first call waits for a call from the other half).
@@ -190,7 +190,7 @@ pub fn check_halves(halves: &Values) -> Verdict {
 
 /// [`check_halves`], with the first call of f waiting at most `patience` for a second.
 pub fn check_halves_within(halves: &Values, patience: Duration) -> Verdict {
-    let mut verdict = Verdict::new("3.4");
+    let mut verdict = Verdict::new("3.5");
     let outcome = judge_halves(halves, patience, &mut verdict);
     verdict.finish(outcome)
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::batch::Schedule;
 use super::pool::{Due, Pool};
 use super::program::worker_program;
-use super::protocol::{Header, Work};
+use super::protocol::{Header, Request};
 use crate::error::{Error, Result};
 use crate::integrand::{Portable, Recipe};
 use crate::rule::Setup;
@@ -71,6 +71,32 @@ pub(crate) fn sweep_recipe(recipe: Recipe, setup: &Setup, sizes: &[u64], workers
     run(None, recipe, setup, sizes, workers)
 }
 
+/// Every line the parent sends a worker when it is the only one: the header,
+/// then the batches in the order they are handed out. This is the text
+/// [`sweep()`] writes into a worker's pipe, for a notebook to show or to feed
+/// a worker of its own; the answers it gets back are one JSON line per task
+/// (the protocol in [`crate::process`]).
+///
+/// # Examples
+///
+/// ```
+/// let f = parlab::Expr::parse("1/(1+x^2)").unwrap();
+/// let setup = parlab::Setup::new(0.0, 1.0).unwrap().with_seed(7);
+/// let lines = parlab::process::request_lines(&f, &setup, &[3, 1000, 5]).unwrap();
+/// assert!(lines[0].starts_with(r#"{"recipe":{"expr":"1/(1+x^2)"},"setup":{"a":0.0,"b":1.0,"#));
+/// assert!(lines[0].ends_with(r#""tasks":[[1,1000],[2,5],[0,3]]}"#)); // (index, n), largest first
+/// assert_eq!(lines[1..], [r#"{"from":0,"to":3}"#]); // one batch: the three tasks cost less than the smallest batch
+/// ```
+pub fn request_lines<P: Portable + ?Sized>(f: &P, setup: &Setup, sizes: &[u64]) -> Result<Vec<String>> {
+    task::check(setup, sizes)?;
+    let mut schedule = Schedule::new(sizes, 1);
+    let mut lines = vec![Header::sweep_line(f.to_recipe(), setup, schedule.tasks())];
+    while let Some(batch) = schedule.next_batch() {
+        lines.push(Request::line(&batch));
+    }
+    Ok(lines)
+}
+
 fn run(program: Option<&Path>, recipe: Recipe, setup: &Setup, sizes: &[u64], workers: usize) -> Result<Sweep> {
     if workers == 0 {
         return Err(Error::ZeroThreads);
@@ -81,8 +107,7 @@ fn run(program: Option<&Path>, recipe: Recipe, setup: &Setup, sizes: &[u64], wor
         None => worker_program()?,
     };
     let mut schedule = Schedule::new(sizes, workers);
-    let header = Header { recipe, work: Work::Setup(*setup), tasks: schedule.tasks().to_vec() };
-    let header = serde_json::to_string(&header).expect("headers serialize");
+    let header = Header::sweep_line(recipe, setup, schedule.tasks());
 
     let t0 = Instant::now();
     let mut pool = Pool::start(&program, workers, &header, t0)?;

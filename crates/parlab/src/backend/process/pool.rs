@@ -164,8 +164,7 @@ impl Pool {
     /// Sends worker `id` the next batch, if any is left.
     fn feed(&mut self, id: usize, schedule: &mut Schedule, label: Label) -> Result<()> {
         if let Some(batch) = schedule.next_batch() {
-            let line =
-                serde_json::to_string(&Request { from: batch.start, to: batch.end }).expect("requests serialize");
+            let line = Request::line(&batch);
             let worker = &mut self.workers[id];
             worker.batches.push_back(batch);
             if worker.closed || send(worker, &line).is_err() {

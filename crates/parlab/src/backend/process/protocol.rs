@@ -1,5 +1,7 @@
 //! The lines that cross the pipes: a header, batch requests (and the offsets between a split's passes), one reply per task.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::integrand::Recipe;
@@ -17,6 +19,14 @@ pub(super) struct Header {
     /// `(index, n)`: a sweep's task is its place in the sizes and its size; a
     /// split's is its block and the points in it.
     pub(super) tasks: Vec<(usize, u64)>,
+}
+
+impl Header {
+    /// A sweep's header, as the line the parent writes.
+    pub(super) fn sweep_line(recipe: Recipe, setup: &Setup, tasks: &[(usize, u64)]) -> String {
+        let header = Header { recipe, work: Work::Setup(*setup), tasks: tasks.to_vec() };
+        serde_json::to_string(&header).expect("headers serialize")
+    }
 }
 
 /// What the tasks of a header are.
@@ -49,27 +59,34 @@ pub(super) struct Request {
     pub(super) to: usize,
 }
 
+impl Request {
+    /// The request for the header's tasks `batch`, as the line the parent writes.
+    pub(super) fn line(batch: &Range<usize>) -> String {
+        serde_json::to_string(&Request { from: batch.start, to: batch.end }).expect("requests serialize")
+    }
+}
+
 /// A worker's answer to one task: a value (a sweep's estimate, or a block's
 /// pass-1 spacing sum), a block's partial sums, or the task's error as text;
 /// and when it ran, in seconds on the worker's own clock (from when it read the header).
 #[derive(Serialize, Deserialize)]
-pub(super) struct Reply {
-    pub(super) index: usize,
-    pub(super) n: u64,
+pub(crate) struct Reply {
+    pub(crate) index: usize,
+    pub(crate) n: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) value: Option<f64>,
+    pub(crate) value: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) evaluations: Option<u64>,
+    pub(crate) evaluations: Option<u64>,
     #[serde(default)]
-    pub(super) error_estimate: Option<f64>,
+    pub(crate) error_estimate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) partial: Option<Sums>,
     #[serde(default)]
-    pub(super) start: f64,
+    pub(crate) start: f64,
     #[serde(default)]
-    pub(super) end: f64,
+    pub(crate) end: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 impl Reply {
