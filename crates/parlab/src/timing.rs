@@ -61,8 +61,8 @@ impl fmt::Display for Timing {
 ///
 /// # Scope
 ///
-/// `work` is borrowed mutably for the call (`FnMut`: it may change what it
-/// captured); each result passes through `black_box` and is dropped at once,
+/// `work` moves into the call, and each run borrows it mutably (`FnMut`: it
+/// may change what it captured); each result passes through `black_box` and is dropped at once,
 /// so the compiler cannot skip the work.
 ///
 /// # Examples
