@@ -130,7 +130,8 @@ fn a_panicking_integrand_is_an_error_and_the_pool_survives() {
 fn a_worker_that_dies_is_named_and_never_hangs() {
     let setup = Setup::for_entry(lecture());
     // A worker program that exits at once, before answering anything.
-    let dir = std::env::temp_dir().join(format!("parlab-dead-worker-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-dead-worker-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
     std::fs::write(&script, "#!/bin/sh\necho 'worker: out of memory' >&2\nexit 3\n").unwrap();
@@ -152,7 +153,8 @@ fn a_killed_worker_is_reported() {
     // wrapper with it: the parent must name it, not wait for it. (The worker
     // reads the pipe through fd 3: sh gives a job started with `&` /dev/null
     // as its stdin, before any `<&0`.)
-    let dir = std::env::temp_dir().join(format!("parlab-killed-worker-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-killed-worker-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
     let real = parlab_bin().display().to_string();
@@ -176,7 +178,7 @@ fn a_killed_worker_is_reported() {
 /// directory is made fresh, named by `what` and this test run).
 fn script(what: &str, text: &str) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
-    let dir = std::env::temp_dir().join(format!("parlab-{what}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
     std::fs::write(&script, text).unwrap();

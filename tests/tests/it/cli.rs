@@ -648,7 +648,8 @@ fn a_worker_refuses_a_hostile_recipe_in_one_line() {
 
 /// A file path in a folder of this test run's own.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("parlab-cli-tests-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-cli-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }

@@ -268,7 +268,8 @@ fn within_a_minute(program: std::path::PathBuf, split: Split, workers: usize) ->
 /// directory is made fresh, named by `what` and this test run).
 fn script(what: &str, text: &str) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
-    let dir = std::env::temp_dir().join(format!("parlab-split-{what}-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-split-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
     std::fs::write(&script, text).unwrap();
