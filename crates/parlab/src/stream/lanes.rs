@@ -148,8 +148,8 @@ fn quads_portable(lanes: &mut [[u64; 4]; 4], mut carry: f64, out: &mut [f64]) ->
 }
 
 /// The vector code: the same operations as [`quads_portable`], four lanes
-/// per instruction (xoshiro256++'s step, the ziggurat's fast path with two
-/// table gathers, the scan), and the rare slow path lane by lane.
+/// per instruction (xoshiro256++'s step, the ziggurat's fast path, the
+/// scan), the table lookups as plain loads, and the rare slow path lane by lane.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn quads_avx2(lanes: &mut [[u64; 4]; 4], carry: f64, out: &mut [f64]) -> f64 {
@@ -161,15 +161,13 @@ fn quads_avx2(lanes: &mut [[u64; 4]; 4], carry: f64, out: &mut [f64]) -> f64 {
         };
     }
     // SAFETY (every unsafe block below): loads and stores are unaligned ones
-    // inside `lanes`, `out`'s quad or a local array; the gathers read X[i]
-    // and X[i + 1] with i ≤ 255, and X has 257 entries.
+    // inside `lanes`, `out`'s quad or a local array.
     let load = |words: &[u64; 4]| unsafe { _mm256_loadu_si256(words.as_ptr().cast()) };
     let (mut s0, mut s1, mut s2, mut s3) = (load(&lanes[0]), load(&lanes[1]), load(&lanes[2]), load(&lanes[3]));
     let low8 = _mm256_set1_epi64x(0xff);
     let exponent = _mm256_set1_epi64x(0x3ff0_0000_0000_0000);
     let below_one = _mm256_set1_pd(1.0 - f64::EPSILON / 2.0);
     let zero = _mm256_setzero_pd();
-    let table = ziggurat::X.as_ptr();
     let mut c = _mm256_set1_pd(carry);
     for q in out.chunks_exact_mut(4) {
         // xoshiro256++, as `next`.
@@ -185,8 +183,14 @@ fn quads_avx2(lanes: &mut [[u64; 4]; 4], carry: f64, out: &mut [f64]) -> f64 {
         let layer = _mm256_and_si256(bits, low8);
         let unit = _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64::<12>(bits), exponent));
         let u = _mm256_sub_pd(unit, below_one);
-        let (edge, next_edge) =
-            unsafe { (_mm256_i64gather_pd::<8>(table, layer), _mm256_i64gather_pd::<8>(table.add(1), layer)) };
+        // The table lookups as plain loads: on the AMD EPYC this was measured on,
+        // they beat two gather instructions by about a fifth of the draw.
+        let mut at = [0u64; 4];
+        unsafe { _mm256_storeu_si256(at.as_mut_ptr().cast(), layer) };
+        let x = &ziggurat::X;
+        let [a, b, c2, d] = at.map(|i| i as usize & 0xff);
+        let edge = _mm256_set_pd(x[d], x[c2], x[b], x[a]);
+        let next_edge = _mm256_set_pd(x[d + 1], x[c2 + 1], x[b + 1], x[a + 1]);
         let mut e = _mm256_mul_pd(u, edge);
         let outside = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(e, next_edge));
         if outside != 0 {
