@@ -15,7 +15,6 @@ pub(super) const CHUNK: usize = 4096;
 pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, stream: &mut Stream, ends: bool) -> f64 {
     let spacings = n + 1;
     let mut sums = stream.spacing_sums();
-    let replay = sums.clone();
     let mut area = Area::new(lo, ends);
     if spacings <= BUFFERED {
         // The running sum rides along with the drawing; the map to points
@@ -30,8 +29,8 @@ pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, strea
         area.feed(f, points);
     } else {
         // Too many to keep: sum them once, then draw the same numbers again.
+        let mut replay = sums.clone();
         let total = sums.skip(spacings);
-        let mut replay = replay;
         feed_running(f, &mut area, lo, (hi - lo) / total, 0.0, n, &mut replay);
     }
     area.finish(f, hi)

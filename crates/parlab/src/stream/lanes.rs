@@ -97,9 +97,9 @@ impl SpacingSums {
         self.last()
     }
 
-    /// The running sum handed out last.
+    /// The running sum handed out last (0 before any: `quad` starts as zeros, all "handed out").
     fn last(&self) -> f64 {
-        if self.used == 0 { 0.0 } else { self.quad[self.used - 1] }
+        self.quad[self.used - 1]
     }
 
     /// [`SpacingSums::fill`] on the portable code only: the same bits, for the tests.
@@ -195,17 +195,17 @@ fn quads_avx2(lanes: &mut [[u64; 4]; 4], carry: f64, out: &mut [f64]) -> f64 {
         let outside = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(e, next_edge));
         if outside != 0 {
             let mut words = [[0u64; 4]; 4];
-            let (mut x, mut layers) = ([0.0; 4], [0u64; 4]);
+            let mut x = [0.0; 4];
+            let layers = [a, b, c2, d];
             unsafe {
                 for (w, v) in [s0, s1, s2, s3].into_iter().enumerate() {
                     _mm256_storeu_si256(words[w].as_mut_ptr().cast(), v);
                 }
                 _mm256_storeu_pd(x.as_mut_ptr(), e);
-                _mm256_storeu_si256(layers.as_mut_ptr().cast(), layer);
             }
             for k in (0..4).filter(|k| outside & (1 << k) != 0) {
                 let state = [0, 1, 2, 3].map(|w| words[w][k]);
-                let (state, value) = exp1_slow(state, layers[k] as usize, x[k]);
+                let (state, value) = exp1_slow(state, layers[k], x[k]);
                 for (w, word) in state.into_iter().enumerate() {
                     words[w][k] = word;
                 }
