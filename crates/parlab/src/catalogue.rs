@@ -119,16 +119,6 @@ pub fn resolve(text: &str) -> Result<Func> {
     }
 }
 
-/// `f` at every point of `xs`, into `out`: written once, and compiled for
-/// each entry's function with that function inlined, as a closure's default
-/// [`Integrand::eval_block`] is.
-#[inline(always)]
-fn each(xs: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
-    for (y, &x) in out[..xs.len()].iter_mut().zip(xs) {
-        *y = f(x);
-    }
-}
-
 fn lecture(x: f64) -> f64 {
     1.0 / (1.0 + x * x)
 }
@@ -159,7 +149,7 @@ pub static CATALOGUE: [Entry; 8] = [
     Entry {
         name: "lecture",
         f: lecture,
-        block: |xs, out| each(xs, out, lecture),
+        block: |xs, out| crate::simd::map(xs, out, lecture),
         formula: "1/(1+x^2)",
         a: 0.0,
         b: 1.0,
@@ -169,7 +159,7 @@ pub static CATALOGUE: [Entry; 8] = [
     Entry {
         name: "gaussian",
         f: gaussian,
-        block: |xs, out| each(xs, out, gaussian),
+        block: |xs, out| crate::simd::map(xs, out, gaussian),
         formula: "exp(-x^2)",
         a: 0.0,
         b: 2.0,
@@ -179,7 +169,7 @@ pub static CATALOGUE: [Entry; 8] = [
     Entry {
         name: "oscillatory",
         f: oscillatory,
-        block: |xs, out| each(xs, out, oscillatory),
+        block: |xs, out| crate::simd::map(xs, out, oscillatory),
         formula: "cos(20*x)",
         a: 0.0,
         b: 1.0,
@@ -189,7 +179,7 @@ pub static CATALOGUE: [Entry; 8] = [
     Entry {
         name: "peak",
         f: peak,
-        block: |xs, out| each(xs, out, peak),
+        block: |xs, out| crate::simd::map(xs, out, peak),
         formula: "1/(0.01+(x-0.3)^2)",
         a: 0.0,
         b: 1.0,
@@ -199,7 +189,7 @@ pub static CATALOGUE: [Entry; 8] = [
     Entry {
         name: "kink",
         f: kink,
-        block: |xs, out| each(xs, out, kink),
+        block: |xs, out| crate::simd::map(xs, out, kink),
         formula: "abs(x-0.3)",
         a: 0.0,
         b: 1.0,
@@ -209,7 +199,7 @@ pub static CATALOGUE: [Entry; 8] = [
     Entry {
         name: "step",
         f: step,
-        block: |xs, out| each(xs, out, step),
+        block: |xs, out| crate::simd::map(xs, out, step),
         formula: "(1+signum(x-0.7))/2",
         a: 0.0,
         b: 1.0,
@@ -219,7 +209,7 @@ pub static CATALOGUE: [Entry; 8] = [
     Entry {
         name: "sqrt",
         f: sqrt,
-        block: |xs, out| each(xs, out, sqrt),
+        block: |xs, out| crate::simd::map(xs, out, sqrt),
         formula: "sqrt(x)",
         a: 0.0,
         b: 1.0,
@@ -229,7 +219,7 @@ pub static CATALOGUE: [Entry; 8] = [
     Entry {
         name: "periodic",
         f: periodic,
-        block: |xs, out| each(xs, out, periodic),
+        block: |xs, out| crate::simd::map(xs, out, periodic),
         formula: "exp(sin(2*pi*x))",
         a: 0.0,
         b: 1.0,

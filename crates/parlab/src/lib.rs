@@ -47,7 +47,7 @@
 //!
 //! | layer | modules (a module `m` is `m.rs`, and its parts `m/*.rs`) | holds |
 //! |---|---|---|
-//! | 1. types and helpers | `error`, `tolerance`, `timing`, `stream`, `integrand` | the error, tolerances, timing and the machine, random streams, the [`Integrand`] trait, [`Expr`], [`Func`], [`Portable`] |
+//! | 1. types and helpers | `error`, `tolerance`, `timing`, `simd`, `stream`, `integrand` | the error, tolerances, timing and the machine, plain loops also compiled for AVX2, random streams, the [`Integrand`] trait, [`Expr`], [`Func`], [`Portable`] |
 //! | 2. rules | `rule`, `reference` | [`Rule`], [`Sampler`], [`Setup`], [`Estimate`] and the kernels, one a file; [`reference()`], adaptive Gauss–Kronrod for an integral with no closed form |
 //! | 3. beside the rules | `catalogue` | the named integrands: they use the rules ([`Setup::for_entry`]), the rules never use them |
 //! | 4. tasks | `task` | [`Point`], [`Task`], [`Sweep`], [`Backend`], the sizes, and one task as every backend runs it |
@@ -64,6 +64,7 @@
 // 1. Types and helpers.
 pub mod error;
 pub mod integrand;
+mod simd;
 pub mod stream;
 pub mod timing;
 pub mod tolerance;

@@ -8,7 +8,7 @@ use parlab_tests::layers::{Graph, read_crate};
 use parlab_tests::workspace;
 
 const LAYERS: &[(&str, &[&str])] = &[
-    ("types and helpers", &["error", "tolerance", "timing", "stream", "integrand"]),
+    ("types and helpers", &["error", "tolerance", "timing", "simd", "stream", "integrand"]),
     ("rules", &["rule", "reference"]),
     ("beside the rules: the catalogue", &["catalogue"]),
     ("tasks", &["task"]),

@@ -10,6 +10,13 @@ pub(super) const BUFFERED: u64 = 1 << 20;
 /// Points regenerated at a time when streaming; a multiple of 4.
 pub(super) const CHUNK: usize = 4096;
 
+thread_local! {
+    /// The points of the last buffered estimate on this thread, kept for the
+    /// next one: a sweep then allocates (and zeroes) once, not once per size.
+    /// Taken out while in use, so an integrand that itself estimates gets its own.
+    static BUFFER: std::cell::Cell<Vec<f64>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// The lecture's and the partition's sum over sorted uniforms made from
 /// exponential spacings: x_i = lo + (hi − lo)·(E_0 + … + E_{i−1}) / (E_0 + … + E_n).
 pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, stream: &mut Stream, ends: bool) -> f64 {
@@ -19,14 +26,18 @@ pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, strea
     if spacings <= BUFFERED {
         // The running sum rides along with the drawing; the map to points
         // below is then a plain loop.
-        let mut buf = vec![0.0; spacings as usize];
-        let total = sums.fill(&mut buf);
+        let mut buf = BUFFER.take();
+        if buf.len() < spacings as usize {
+            buf.resize(spacings as usize, 0.0);
+        }
+        let buf_all = &mut buf;
+        let buf = &mut buf_all[..spacings as usize];
+        let total = sums.fill(buf);
         let scale = (hi - lo) / total;
         let points = &mut buf[..n as usize];
-        for c in points.iter_mut() {
-            *c = lo + scale * *c;
-        }
+        to_points(points, lo, scale, 0.0);
         area.feed(f, points);
+        BUFFER.set(std::mem::take(buf_all));
     } else {
         // Too many to keep: sum them once, then draw the same numbers again.
         let mut replay = sums.clone();
@@ -57,10 +68,15 @@ pub(super) fn feed_running<F: Integrand + ?Sized>(
     while left > 0 {
         let k = left.min(CHUNK as u64) as usize;
         sums.fill(&mut chunk[..k]);
-        for x in &mut chunk[..k] {
-            *x = lo + scale * (offset + *x);
-        }
+        to_points(&mut chunk[..k], lo, scale, offset);
         area.feed(f, &chunk[..k]);
         left -= k as u64;
     }
+}
+
+/// Running sums to points in place: lo + scale·(offset + s), or lo + scale·s
+/// when `offset` is 0 (the same bits: adding 0 changes no sum but −0).
+#[inline]
+fn to_points(sums: &mut [f64], lo: f64, scale: f64, offset: f64) {
+    crate::simd::map_in_place(sums, |s| lo + scale * (offset + s))
 }
