@@ -221,7 +221,7 @@ pub struct IntegrateArgs {
 
     /// serial, rayon (the estimate's blocks shared by a thread pool), process (by worker processes) or mpi (by MPI ranks
     /// under mpiexec); the value is the same
-    #[arg(long, value_name = "BACKEND", default_value = "serial", value_parser = parse_backend_or_mpi)]
+    #[arg(long, value_name = "BACKEND", default_value = "serial", value_parser = parse_split_backend)]
     pub backend: String,
 
     /// Threads for the rayon backend, worker processes, or MPI ranks [default: the threads this process may use; under
@@ -372,6 +372,17 @@ fn parse_backend(text: &str) -> Result<String, parlab::Error> {
 /// A backend of the library, or `mpi`, which parlab runs itself.
 fn parse_backend_or_mpi(text: &str) -> Result<String, parlab::Error> {
     if text.trim().eq_ignore_ascii_case(MPI) { Ok(MPI.to_string()) } else { parse_backend(text) }
+}
+
+/// A backend that runs one split estimate: any but chunked (its one block of
+/// sizes per thread has no meaning for one estimate's blocks), named with
+/// mpi here because the command, unlike the library, offers it.
+fn parse_split_backend(text: &str) -> Result<String, String> {
+    let name = parse_backend_or_mpi(text).map_err(|e| e.to_string())?;
+    if name == "chunked" {
+        return Err("the chunked backend does not run a split estimate: use serial, rayon, process or mpi".into());
+    }
+    Ok(name)
 }
 
 /// The name of the MPI backend.

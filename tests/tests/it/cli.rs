@@ -165,7 +165,7 @@ fn integrate_splits_on_threads_and_processes_with_the_serial_bits() {
     .unwrap();
     assert!(text.contains("blocks          3 of 1000 points, on process (2 worker processes)"), "{text}");
     let line = fails_cleanly(&["integrate", "--backend", "chunked"]);
-    assert!(line.contains("serial, rayon or process"), "{line}");
+    assert!(line.contains("use serial, rayon, process or mpi"), "{line}");
 }
 
 #[test]
