@@ -27,17 +27,13 @@ pub(super) fn area<F: Integrand + ?Sized>(f: &F, lo: f64, hi: f64, n: u64, strea
         // The running sum rides along with the drawing; the map to points
         // below is then a plain loop.
         let mut buf = BUFFER.take();
-        if buf.len() < spacings as usize {
-            buf.resize(spacings as usize, 0.0);
-        }
-        let buf_all = &mut buf;
-        let buf = &mut buf_all[..spacings as usize];
-        let total = sums.fill(buf);
+        buf.resize(buf.len().max(spacings as usize), 0.0);
+        let total = sums.fill(&mut buf[..spacings as usize]);
         let scale = (hi - lo) / total;
         let points = &mut buf[..n as usize];
         to_points(points, lo, scale, 0.0);
         area.feed(f, points);
-        BUFFER.set(std::mem::take(buf_all));
+        BUFFER.set(buf);
     } else {
         // Too many to keep: sum them once, then draw the same numbers again.
         let mut replay = sums.clone();
