@@ -9,6 +9,10 @@ the server's token). With headless Chromium driven by Playwright it:
   SVG charts and HTML tables as the notebook has cells tagged `chart` and `table`,
   no cell shows an error unless it is tagged `raises-exception`, and JupyterLab
   never asked about news or updates;
+- asserts that the notebook got the kernel that waited, ready, in its folder (its
+  first cell ran as the kernel's fourth execution: evcxr counts from 2, and the
+  waiting kernel ran two cells), and that the server lists only the notebook's
+  kernel, not the ones waiting;
 - asserts that the server refuses an API request without the token (403).
 
 Exit status 0 when all of that holds, 1 with one line per failure otherwise.
@@ -71,6 +75,24 @@ COLLECT = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell')
     tables: cell.querySelectorAll('.jp-OutputArea-output table').length,
     stderr: cell.querySelectorAll(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").length,
 }))"""
+
+
+# evcxr numbers a kernel's first execution 2; a kernel that waited ran two cells before.
+FIRST_COUNT_OF_A_WAITING_KERNEL = 4
+
+
+def took_waiting_kernel(first_prompt: str) -> str | None:
+    """None when the first code cell's prompt shows the kernel had waited, ready; else why not."""
+    digits = "".join(ch for ch in first_prompt if ch.isdigit())
+    if digits == str(FIRST_COUNT_OF_A_WAITING_KERNEL):
+        return None
+    return (f"the first code cell shows {first_prompt.strip() or 'no prompt'}, not "
+            f"[{FIRST_COUNT_OF_A_WAITING_KERNEL}]: the notebook did not get the kernel that waited in its folder")
+
+
+def kernels_listed(base: str, token: str) -> list[dict]:
+    with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=30) as reply:
+        return json.load(reply)
 
 
 def wait_for_kernelspec(base: str, token: str, name: str, timeout: float) -> str | None:
@@ -163,6 +185,9 @@ def self_test() -> None:
     }
     for what, shown in wrong.items():
         assert judge(shown, notebook), f"the browser test's checks pass {what}"
+    assert took_waiting_kernel("[4]:") is None
+    for prompt in ("[2]:", "[ ]:", "[14]:", ""):
+        assert took_waiting_kernel(prompt), f"the browser test takes {prompt!r} for a kernel that waited"
 
 
 def main() -> int:
@@ -252,6 +277,13 @@ def main() -> int:
         cells = collect_cells(page)
         shown = [cells[i] for i in sorted(cells) if cells[i]["code"]]
         failures.extend(judge(shown, code_cells))
+        if shown:
+            problem = took_waiting_kernel(shown[0]["prompt"])
+            if problem:
+                failures.append(problem)
+        listed = kernels_listed(base, token)
+        if len(listed) != 1:
+            failures.append(f"the server lists {len(listed)} kernels, not only the notebook's: {listed}")
         svg = sum(1 for c in shown if c["svg"])
         html_tables = sum(1 for c in shown if c["tables"])
         say(f"  {len(shown)} code cells ran; charts in {svg} cells (tagged: {charts}), tables in {html_tables} "
@@ -266,7 +298,8 @@ def main() -> int:
     for failure in failures:
         say(f"FAIL {failure}")
     if not failures:
-        say(f"  ok: {args.notebook} ran top to bottom in a real browser; the API refuses requests without the token")
+        say(f"  ok: {args.notebook} ran top to bottom in a real browser, in the kernel that waited in its folder; "
+            "the API refuses requests without the token")
     return 1 if failures else 0
 
 

@@ -33,8 +33,9 @@ use serde::{Deserialize, Serialize};
 
 /// How many kernels can run at once with a warm build folder each.
 pub const MAX_SLOTS: usize = 16;
-/// Slots `cargo lab setup` makes ready ahead of time: a student keeps 2–4 notebooks open.
-pub const READY_SLOTS: usize = 4;
+/// Slots `cargo lab setup` makes ready ahead of time: a student keeps 2–4 notebooks open, and
+/// `cargo lab open` keeps one more kernel waiting in each of the two notebook folders.
+pub const READY_SLOTS: usize = 6;
 /// The environment variable that makes a kernel build in the template itself (the warm-up).
 pub const SLOT_ENV: &str = "PARLAB_KERNEL_SLOT";
 

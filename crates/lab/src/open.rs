@@ -1,5 +1,11 @@
 //! `cargo lab open`: JupyterLab from the project's venv, on 127.0.0.1, with a token.
 //!
+//! With the lab's own settings (`crates/lab/py/jupyter_lab_config.py`, passed
+//! with `--config`; the user's Jupyter settings are never read for them): a Rust
+//! kernel waits, its folder's first cell already run, in `notebooks/` and in
+//! `notebooks/solutions/`, and the next notebook opened there takes it
+//! (`crates/lab/py/warm_kernels.py`).
+//!
 //! The token is ours (random, passed to Jupyter), so the URL we print is the
 //! one that works; auth is never turned off. A browser opens only when there
 //! is a display to open it on. Ctrl-C stops the server, once.
@@ -66,6 +72,8 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
         // The lab asks no one on the internet for news or updates.
         .arg("--LabApp.news_url=None")
         .arg("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+        // A Rust kernel waits, ready, in each notebook folder (crates/lab/py/warm_kernels.py).
+        .arg(format!("--config={}", lab.root.join("crates/lab/py/jupyter_lab_config.py").display()))
         .current_dir(lab.notebooks());
     if is_root() {
         // Containers and CI run as root, which Jupyter refuses unless told.

@@ -1,0 +1,203 @@
+"""Kernels that are ready before a notebook asks for one.
+
+JupyterLab starts a notebook's kernel when the notebook opens. The lab's Rust
+kernel (evcxr) then takes seconds to start, and the notebook's first cell (its
+`:dep` lines) seconds more, as rust-analyzer inside evcxr loads the crates. With
+this kernel manager (`cargo lab open` sets it as JupyterLab's
+`ServerApp.kernel_manager_class`) one Rust kernel waits in each notebook folder
+with that first cell already run, and the next notebook opened in that folder
+gets it at once; another waiting kernel starts a little later, in the
+background.
+
+What a student sees of it: the notebook's first cell finds its crates loaded,
+the first cell that makes a variable finds rust-analyzer's work done, and the
+execution counts start two higher (the waiting kernel ran two cells). The waiting kernels do not show among the running kernels, and they
+stop with the server. A folder whose first cell fails to run gets no waiting
+kernel: its notebooks start theirs as usual, and show the error themselves.
+
+Written here rather than taken from a kernel-pool package: the one there is
+(hotpot_km) keeps one pool per kernel name, not per folder, so a kernel started
+for `notebooks/` would run `notebooks/solutions/`'s relative `:dep` paths.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+import warnings
+from pathlib import Path
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Float, List, Unicode
+
+
+def first_dep_cell(folder: Path) -> str | None:
+    """The first code cell of the folder's first notebook (by name) when it is made of `:dep` lines."""
+    for notebook in sorted(folder.glob("*.ipynb")):
+        try:
+            cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            lines = [line.strip() for line in source.splitlines() if line.strip()]
+            if lines and all(line.startswith(":dep ") for line in lines):
+                return "\n".join(lines)
+            break
+    return None
+
+
+def analyzer_warm_up(dep_cell: str) -> str:
+    """A cell that has rust-analyzer (inside evcxr) read std and the crates of `dep_cell`.
+
+    evcxr asks rust-analyzer for the type of each variable a cell makes; the first time,
+    it reads std and every crate, seconds of work. A closure makes it do that work, and as
+    evcxr keeps no closure between cells, the cell fails and leaves nothing behind.
+    """
+    crates = [line.split()[1].split("=")[0].replace("-", "_") for line in dep_cell.splitlines()]
+    uses = " ".join(f"use {name}::*;" for name in crates)
+    return f"let warm_up = || {{ {uses} }};"
+
+
+class Waiting:
+    """One kernel being made ready for a folder."""
+
+    def __init__(self) -> None:
+        self.task: asyncio.Task | None = None
+        self.kernel_id: str | None = None
+        # Set once the kernel process starts: from then on, waiting for it is never
+        # slower than starting another (which would compete with it for the CPU).
+        self.started = False
+
+
+class WarmKernelManager(AsyncMappingKernelManager):
+    warm_kernel_name = Unicode("rust", config=True, help="The kernel that waits, ready, in each folder.")
+    warm_paths = List(
+        Unicode(),
+        [],
+        config=True,
+        help="Folders (API paths, '' for the root) where a kernel waits from the server's start.",
+    )
+    refill_delay = Float(
+        20.0,
+        config=True,
+        help="Seconds after a waiting kernel is taken before the next one starts (the first cells run first).",
+    )
+    warm_timeout = Float(900.0, config=True, help="Seconds a kernel may take to start and run the first cell.")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._waiting: dict[str, Waiting] = {}
+        self._failed: set[str] = set()
+        with warnings.catch_warnings():
+            # No loop runs yet: the server runs this one once it starts.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            loop = asyncio.get_event_loop()
+        loop.call_soon(self._fill_at_start)
+
+    def _fill_at_start(self) -> None:
+        for path in self.warm_paths:
+            self._keep_one_waiting(path, delay=0.0)
+
+    def _keep_one_waiting(self, path: str, delay: float) -> None:
+        if path in self._waiting or path in self._failed:
+            return
+        waiting = Waiting()
+        waiting.task = asyncio.ensure_future(self._make_ready(path, waiting, delay))
+        self._waiting[path] = waiting
+
+    async def _make_ready(self, path: str, waiting: Waiting, delay: float) -> str | None:
+        """Starts a kernel in `path` and runs the folder's first cell in it; its id, or None."""
+        await asyncio.sleep(delay)
+        waiting.started = True
+        began = time.monotonic()
+        try:
+            kernel_id = await super().start_kernel(path=path, kernel_name=self.warm_kernel_name)
+        except Exception as err:  # the notebook will start its own and show why
+            self.log.warning("no kernel waits in %r: it did not start (%s)", path or "/", err)
+            self._failed.add(path)
+            self._waiting.pop(path, None)
+            return None
+        waiting.kernel_id = kernel_id
+        code = first_dep_cell(Path(self.cwd_for_path(path)))
+        error = None
+        if code is not None:
+            try:
+                error = await asyncio.wait_for(self._run(kernel_id, code), self.warm_timeout)
+                if error is None:
+                    # Fails on purpose (see analyzer_warm_up); only a dead kernel counts.
+                    await asyncio.wait_for(self._run(kernel_id, analyzer_warm_up(code)), self.warm_timeout)
+                    if not await self.get_kernel(kernel_id).is_alive():
+                        error = "the kernel died"
+            except Exception as err:
+                error = f"{type(err).__name__}: {err}"
+        if error is not None:
+            self.log.warning("no kernel waits in %r: its first cell failed there (%s)", path or "/", error)
+            self._failed.add(path)
+            self._waiting.pop(path, None)
+            await self._discard(kernel_id)
+            return None
+        self.log.info("a kernel waits, ready, in %r (%.1f s to make ready)", path or "/", time.monotonic() - began)
+        return kernel_id
+
+    async def _run(self, kernel_id: str, code: str) -> str | None:
+        """Runs `code` in the kernel: None when it succeeds, else what went wrong."""
+        client = self.get_kernel(kernel_id).client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=self.warm_timeout)
+            reply = await client.execute_interactive(
+                code, store_history=False, allow_stdin=False, timeout=self.warm_timeout, output_hook=lambda _: None
+            )
+        finally:
+            client.stop_channels()
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            return f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip()
+        return None
+
+    async def _discard(self, kernel_id: str) -> None:
+        try:
+            await super().shutdown_kernel(kernel_id, now=True)
+        except Exception as err:
+            self.log.warning("could not stop a kernel that was to wait (%s)", err)
+
+    async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
+        name = kwargs.get("kernel_name") or self.default_kernel_name
+        if kernel_id is None and path is not None and name == self.warm_kernel_name:
+            self._failed.discard(path)
+            waiting = self._waiting.pop(path, None)
+            ready = None
+            if waiting is not None and waiting.started:
+                ready = await waiting.task
+            elif waiting is not None:
+                waiting.task.cancel()
+            if ready is not None and ready in self and await self.get_kernel(ready).is_alive():
+                self.log.info("a notebook in %r takes the kernel that waited there", path or "/")
+                self._keep_one_waiting(path, delay=self.refill_delay)
+                return ready
+            started = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+            self._keep_one_waiting(path, delay=self.refill_delay)
+            return started
+        return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+
+    def _waiting_ids(self) -> set[str]:
+        return {w.kernel_id for w in self._waiting.values() if w.kernel_id is not None}
+
+    def list_kernels(self):
+        """The kernels notebooks use: the waiting ones are the server's own."""
+        waiting = self._waiting_ids()
+        return [model for model in super().list_kernels() if model["id"] not in waiting]
+
+    async def shutdown_all(self, now=False):
+        waiting, self._waiting = self._waiting, {}
+        self._failed = set(self.warm_paths)  # nothing starts again while the server stops
+        for entry in waiting.values():
+            if entry.task is not None and not entry.task.done():
+                entry.task.cancel()
+        await super().shutdown_all(now=now)
