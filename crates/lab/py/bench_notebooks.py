@@ -8,19 +8,30 @@ Shift-Enter. Cells tagged `long` (a long sweep on purpose) are run but left out 
 the statistics. After the notebook, it times a student's edit: a new `fn` integrand
 with a 400-size serial sweep, then the same cell with a constant changed.
 
+With `--server URL` (the URL `cargo lab open` printed, token included) each notebook
+is opened as JupyterLab opens it: a session through the REST API, cells over the
+kernel's websocket, so the kernel is the one the server had waiting in the
+notebook's folder; "kernel start" is then from the request until the kernel answers.
+Between notebooks it waits `--settle` seconds, for the server to make the next
+waiting kernel ready.
+
 It prints one table per run and writes a JSON summary (`--json`).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import queue
 import statistics
 import sys
 import time
+import urllib.request
+import uuid
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import nbformat
 from jupyter_client.manager import KernelManager
@@ -99,6 +110,106 @@ class Kernel:
         self.km.shutdown_kernel(now=False)
 
 
+class ServerKernel:
+    """The kernel of a notebook opened through JupyterLab's REST API, driven over its websocket."""
+
+    def __init__(self, url: str, notebook: str, timeout: float):
+        from tornado.websocket import websocket_connect
+
+        parsed = urlparse(url)
+        self.base = f"{parsed.scheme}://{parsed.netloc}"
+        self.token = parse_qs(parsed.query).get("token", [""])[0]
+        self.timeout = timeout
+        self.session = uuid.uuid4().hex
+        self.loop = asyncio.new_event_loop()
+        started = time.monotonic()
+        model = self.api("POST", "/api/sessions",
+                         {"path": notebook, "name": notebook, "type": "notebook", "kernel": {"name": KERNEL}})
+        self.session_id = model["id"]
+        ws_url = f"ws://{parsed.netloc}/api/kernels/{model['kernel']['id']}/channels?token={self.token}"
+        self.ws = self.wait(lambda: websocket_connect(ws_url))
+        self.request("kernel_info_request", {})
+        self.start_seconds = time.monotonic() - started
+
+    def wait(self, make):
+        """Runs the awaitable `make()` returns on this kernel's loop (tornado ties futures to the running loop)."""
+        async def inside():
+            return await make()
+
+        return self.loop.run_until_complete(inside())
+
+    def api(self, method: str, path: str, body: dict | None = None):
+        request = urllib.request.Request(
+            f"{self.base}{path}", method=method, data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+            text = reply.read()
+        return json.loads(text) if text else None
+
+    def send(self, msg_type: str, content: dict) -> str:
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": msg_type, "session": self.session, "username": "bench",
+                  "version": "5.3", "date": ""}
+        message = {"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"}
+        self.wait(lambda: self.ws.write_message(json.dumps(message)))
+        return msg_id
+
+    def receive(self, deadline: float) -> dict | None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        text = self.wait(lambda: asyncio.wait_for(self.ws.read_message(), left))
+        if text is None:
+            raise RuntimeError("the kernel's websocket closed")
+        return json.loads(text)
+
+    def request(self, msg_type: str, content: dict) -> dict:
+        msg_id = self.send(msg_type, content)
+        deadline = time.monotonic() + self.timeout
+        while (msg := self.receive(deadline)) is not None:
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"].endswith("_reply"):
+                return msg
+        raise RuntimeError(f"no {msg_type} reply within {self.timeout:.0f} s")
+
+    def run(self, code: str) -> tuple[float, bool, str]:
+        """Runs `code`; returns (seconds until idle and replied, ok, text of errors and stderr)."""
+        started = time.monotonic()
+        msg_id = self.send("execute_request", {"code": code, "silent": False, "store_history": True,
+                                               "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        ok, problems, stderr = True, [], []
+        idle = replied = False
+        deadline = started + self.timeout
+        while not (idle and replied):
+            try:
+                msg = self.receive(deadline)
+            except asyncio.TimeoutError:
+                msg = None
+            if msg is None:
+                return time.monotonic() - started, False, "timed out"
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status" and content.get("execution_state") == "idle":
+                idle = True
+            elif kind == "execute_reply":
+                replied = True
+                ok = ok and content.get("status") != "error"
+            elif kind == "error":
+                ok = False
+                problems.append(content.get("evalue", ""))
+            elif kind == "stream" and content.get("name") == "stderr":
+                stderr.append(content.get("text", ""))
+        text = "\n".join(problems + stderr)
+        if "panicked at" in text:
+            ok = False
+        return time.monotonic() - started, ok, text
+
+    def stop(self) -> None:
+        self.ws.close()
+        self.api("DELETE", f"/api/sessions/{self.session_id}")
+        self.loop.close()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -113,7 +224,10 @@ def bench_one(path: Path, args) -> dict:
     code_cells = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     result: dict = {"notebook": str(path), "name": path.stem, "ok": True, "cells": []}
     total_started = time.monotonic()
-    kernel = Kernel(path.resolve().parent, args.timeout)
+    if args.server:
+        kernel = ServerKernel(args.server, path.resolve().relative_to(args.root.resolve()).as_posix(), args.timeout)
+    else:
+        kernel = Kernel(path.resolve().parent, args.timeout)
     result["kernel_start"] = kernel.start_seconds
     try:
         if args.preamble:
@@ -180,13 +294,16 @@ def spread(values: list[float]) -> str:
     return f"{med:.2f} s ({min(values):.2f}–{max(values):.2f})"
 
 
-def report(runs: list[dict], markdown: bool, load_before, load_after) -> str:
+def report(runs: list[dict], markdown: bool, load_before, load_after, server: bool) -> str:
     names = list(dict.fromkeys(r["name"] for r in runs))
     lines = []
     item = "- " if markdown else ""
     lines.append(f"{item}machine: {machine()}")
     show = lambda x: "unknown" if x is None else f"{x:.2f}"
     lines.append(f"{item}load average (1 min): {show(load_before)} before, {show(load_after)} after")
+    lines.append(f"{item}kernels: " + ("opened through JupyterLab (`cargo lab open`), each notebook taking the kernel "
+                                       "that waited in its folder" if server else "a fresh one per notebook, started "
+                                       "directly (no JupyterLab)"))
     rounds = max((sum(1 for r in runs if r["name"] == n) for n in names), default=0)
     lines.append(f"{item}{rounds} round(s), notebooks interleaved; each cell of a notebook is one value; "
                  "a row shows the median over rounds (min–max)")
@@ -234,6 +351,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="run every notebook this many times, interleaved")
     parser.add_argument("--no-edit", dest="edit", action="store_false", help="skip the edited-integrand cells")
     parser.add_argument("--preamble", default="", help="a cell run first in each kernel, untimed (e.g. :timing)")
+    parser.add_argument("--server", help="open notebooks through this JupyterLab (the URL with its token)")
+    parser.add_argument("--root", type=Path, default=Path("notebooks"), help="the server's root folder")
+    parser.add_argument("--settle", type=float, default=60,
+                        help="with --server, seconds between notebooks, for the next waiting kernel")
     parser.add_argument("--json", type=Path, help="write every run's numbers here")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--verbose", action="store_true", help="print every cell's time")
@@ -242,6 +363,9 @@ def main() -> int:
     runs = []
     for round_index in range(args.rounds):
         for path in args.notebooks:
+            if args.server:
+                eprint(f"  {args.settle:.0f} s for JupyterLab to make a waiting kernel ready")
+                time.sleep(args.settle)
             eprint(f"  round {round_index + 1} of {args.rounds}: {path.stem}")
             runs.append(bench_one(path, args))
             r = runs[-1]
@@ -251,7 +375,7 @@ def main() -> int:
     load_after = load_average()
     if args.json:
         args.json.write_text(json.dumps(runs, indent=1))
-    print(report(runs, args.markdown, load_before, load_after))
+    print(report(runs, args.markdown, load_before, load_after, args.server is not None))
     failed = [r["name"] for r in runs if not r["ok"]]
     if failed:
         eprint(f"error: cells failed in {', '.join(dict.fromkeys(failed))}: the times above include failing cells")

@@ -7,6 +7,12 @@
 //! constant changed). Notebooks are interleaved round by round, and the table
 //! shows medians with their range, with the machine and its load.
 //!
+//! With `--jupyterlab`, each notebook is opened as a browser opens it, through
+//! `cargo lab open`'s REST API and websocket, so its kernel is the one that
+//! waited in its folder (`crates/lab/py/warm_kernels.py`); between notebooks it
+//! leaves the server a minute to make the next one ready, as a student who opens
+//! the next notebook a minute later.
+//!
 //! A benchmark, not a test: it asserts nothing about time and never runs in CI.
 //! The Python side is `crates/lab/py/bench_notebooks.py`.
 
@@ -17,6 +23,7 @@ use anyhow::{Context, bail};
 use parlab_lab::{exercise, notebook};
 
 use crate::lab::Lab;
+use crate::open;
 use crate::run;
 use crate::step::heading;
 
@@ -33,6 +40,9 @@ pub struct Args {
     /// Print each cell's time as it runs.
     #[arg(long)]
     pub verbose: bool,
+    /// Open each notebook through `cargo lab open` (JupyterLab), in the kernel that waits there.
+    #[arg(long)]
+    pub jupyterlab: bool,
     /// Also write every run's numbers as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -64,9 +74,10 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
     }
     run::build_parlab(lab)?;
     heading(&format!(
-        "timing {} notebook(s), {} round(s), each in a fresh kernel (a benchmark: minutes)",
+        "timing {} notebook(s), {} round(s), each in {} (a benchmark: minutes)",
         notebooks.len(),
-        args.rounds
+        args.rounds,
+        if args.jupyterlab { "the kernel JupyterLab has waiting" } else { "a fresh kernel" }
     ));
     let mut command = lab.python_command();
     command.arg(lab.root.join("crates/lab/py/bench_notebooks.py")).arg("--rounds").arg(args.rounds.to_string());
@@ -79,10 +90,21 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(json) = &args.json {
         command.arg("--json").arg(json);
     }
+    let server = if args.jupyterlab {
+        if let Some(outside) = notebooks.iter().find(|p| !p.starts_with(lab.notebooks())) {
+            bail!("{} is not under notebooks/, which JupyterLab serves", outside.display());
+        }
+        let server = open::Server::start(lab)?;
+        command.arg("--server").arg(&server.url).arg("--root").arg(lab.notebooks());
+        Some(server)
+    } else {
+        None
+    };
     let status = command
         .args(&notebooks)
         .stdin(std::process::Stdio::null())
         .status()
         .with_context(|| format!("cannot start {}; run `cargo lab setup`", lab.python().display()))?;
+    drop(server);
     if status.success() { Ok(ExitCode::SUCCESS) } else { bail!("a notebook failed while it was timed (above)") }
 }

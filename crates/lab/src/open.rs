@@ -10,8 +10,11 @@
 //! one that works; auth is never turned off. A browser opens only when there
 //! is a display to open it on. Ctrl-C stops the server, once.
 
+use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
-use std::process::ExitCode;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -22,6 +25,9 @@ use crate::step::{heading, human};
 
 /// How long to wait for JupyterLab to listen before printing the URL anyway.
 const READY_WITHIN: Duration = Duration::from_secs(90);
+
+/// How long a started `cargo lab open` may take to print its URL.
+const URL_WITHIN: Duration = Duration::from_secs(180);
 
 /// The port JupyterLab prefers; another free one is taken when it is busy.
 pub const PORT: u16 = 8888;
@@ -113,6 +119,77 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         bail!("JupyterLab stopped with {status}; its messages are above, and `cargo lab doctor` checks the setup")
+    }
+}
+
+/// `cargo lab open`, started as a student starts it, and stopped with its kernels.
+pub struct Server {
+    child: std::process::Child,
+    /// The URL it printed, with the token.
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(lab: &Lab) -> anyhow::Result<Server> {
+        let port = std::net::TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port();
+        let me = std::env::current_exe().context("cannot tell where `cargo lab` itself is")?;
+        let mut child = Command::new(me)
+            .args(["open", "--no-browser", "--port", &port.to_string()])
+            .current_dir(&lab.root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .context("cannot start `cargo lab open`")?;
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (lines, inbox) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let started = Instant::now();
+        let mut server = Server { child, url: String::new() };
+        while started.elapsed() < URL_WITHIN {
+            match inbox.recv_timeout(Duration::from_millis(500)) {
+                Ok(line) if line.contains("?token=") => {
+                    server.url = line.trim().to_string();
+                    // Keep draining JupyterLab's own messages, so it never blocks on a full pipe.
+                    std::thread::spawn(move || for _ in inbox {});
+                    return Ok(server);
+                }
+                Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => bail!("`cargo lab open` stopped before printing its URL"),
+            }
+        }
+        bail!("`cargo lab open` printed no URL within {} s", URL_WITHIN.as_secs())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGTERM to the whole group: JupyterLab shuts its kernels down and stops (with no
+        // terminal, it does not take Ctrl-C), and `cargo lab open` ends with it.
+        let group = -(self.child.id() as i32);
+        // SAFETY: kill has no memory-safety preconditions.
+        unsafe {
+            libc::kill(group, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        // SAFETY: as above.
+        unsafe {
+            libc::kill(group, libc::SIGKILL);
+        }
+        let _ = self.child.wait();
     }
 }
 
