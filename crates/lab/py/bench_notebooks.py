@@ -124,7 +124,7 @@ class ServerKernel:
         self.loop = asyncio.new_event_loop()
         started = time.monotonic()
         model = self.api("POST", "/api/sessions",
-                         {"path": notebook, "name": notebook, "type": "notebook", "kernel": {"name": KERNEL}})
+                         {"path": notebook, "name": Path(notebook).name, "type": "notebook", "kernel": {"name": KERNEL}})
         self.session_id = model["id"]
         ws_url = f"ws://{parsed.netloc}/api/kernels/{model['kernel']['id']}/channels?token={self.token}"
         self.ws = self.wait(lambda: websocket_connect(ws_url))

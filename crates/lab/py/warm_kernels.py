@@ -11,8 +11,12 @@ background.
 
 What a student sees of it: the notebook's first cell finds its crates loaded,
 the first cell that makes a variable finds rust-analyzer's work done, and the
-execution counts start two higher (the waiting kernel ran two cells). The waiting kernels do not show among the running kernels, and they
-stop with the server. A folder whose first cell fails to run gets no waiting
+execution counts start two higher (the waiting kernel ran two cells). A new
+notebook, or one whose first cell is not the one the waiting kernel ran, starts a
+kernel of its own, so no notebook runs on crates it did not load itself. Kernels
+wait only in the configured folders (`warm_paths`): each holds about 0.7 GB. The
+waiting kernels do not show among the running kernels, and they stop with the
+server. A folder whose first cell fails to run gets no waiting
 kernel: its notebooks start theirs as usual, and show the error themselves.
 
 Written here rather than taken from a kernel-pool package: the one there is
@@ -33,22 +37,30 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from traitlets import Float, List, Unicode
 
 
-def first_dep_cell(folder: Path) -> str | None:
-    """The first code cell of the folder's first notebook (by name) when it is made of `:dep` lines."""
-    for notebook in sorted(folder.glob("*.ipynb")):
-        try:
-            cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-        except (OSError, ValueError):
+def dep_cell(notebook: Path) -> str | None:
+    """The notebook's first code cell, when it is made of `:dep` lines (blank lines and spaces dropped)."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return None
+    for cell in cells:
+        if cell.get("cell_type") != "code":
             continue
-        for cell in cells:
-            if cell.get("cell_type") != "code":
-                continue
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
-            lines = [line.strip() for line in source.splitlines() if line.strip()]
-            if lines and all(line.startswith(":dep ") for line in lines):
-                return "\n".join(lines)
-            break
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        lines = [line.strip() for line in source.splitlines() if line.strip()]
+        if lines and all(line.startswith(":dep ") for line in lines):
+            return "\n".join(lines)
+        return None
+    return None
+
+
+def first_dep_cell(folder: Path) -> str | None:
+    """The `:dep` cell of the folder's first notebook (by name) that has one."""
+    for notebook in sorted(folder.glob("*.ipynb")):
+        found = dep_cell(notebook)
+        if found is not None:
+            return found
     return None
 
 
@@ -70,6 +82,8 @@ class Waiting:
     def __init__(self) -> None:
         self.task: asyncio.Task | None = None
         self.kernel_id: str | None = None
+        # The first cell it ran: a notebook whose first cell differs starts a kernel of its own.
+        self.code: str | None = None
         # Set once the kernel process starts: from then on, waiting for it is never
         # slower than starting another (which would compete with it for the CPU).
         self.started = False
@@ -105,9 +119,11 @@ class WarmKernelManager(AsyncMappingKernelManager):
             self._keep_one_waiting(path, delay=0.0)
 
     def _keep_one_waiting(self, path: str, delay: float) -> None:
-        if path in self._waiting or path in self._failed:
+        # Only in the configured folders: each waiting kernel holds about 0.7 GB.
+        if path not in self.warm_paths or path in self._waiting or path in self._failed:
             return
         waiting = Waiting()
+        waiting.code = first_dep_cell(Path(self.cwd_for_path(path)))
         waiting.task = asyncio.ensure_future(self._make_ready(path, waiting, delay))
         self._waiting[path] = waiting
 
@@ -124,7 +140,7 @@ class WarmKernelManager(AsyncMappingKernelManager):
             self._waiting.pop(path, None)
             return None
         waiting.kernel_id = kernel_id
-        code = first_dep_cell(Path(self.cwd_for_path(path)))
+        code = waiting.code
         error = None
         if code is not None:
             try:
@@ -171,10 +187,18 @@ class WarmKernelManager(AsyncMappingKernelManager):
         name = kwargs.get("kernel_name") or self.default_kernel_name
         if kernel_id is None and path is not None and name == self.warm_kernel_name:
             self._failed.discard(path)
-            waiting = self._waiting.pop(path, None)
+            waiting = self._waiting.get(path)
+            if waiting is not None and not self._fits(waiting, kwargs.get("env") or {}):
+                # A new notebook, or one that loads other crates: a kernel of its own, without them.
+                waiting = None
+            else:
+                self._waiting.pop(path, None)
             ready = None
             if waiting is not None and waiting.started:
-                ready = await waiting.task
+                try:
+                    ready = await waiting.task
+                except (Exception, asyncio.CancelledError):
+                    ready = None
             elif waiting is not None:
                 waiting.task.cancel()
             if ready is not None and ready in self and await self.get_kernel(ready).is_alive():
@@ -185,6 +209,13 @@ class WarmKernelManager(AsyncMappingKernelManager):
             self._keep_one_waiting(path, delay=self.refill_delay)
             return started
         return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+
+    @staticmethod
+    def _fits(waiting: Waiting, env: dict) -> bool:
+        """Whether the notebook being opened (JupyterLab names it in the kernel's environment) has the first
+        cell the waiting kernel ran: when it cannot be read, the folder's notebooks are taken to share it."""
+        notebook = Path(env.get("JPY_SESSION_NAME", ""))
+        return not notebook.is_file() or dep_cell(notebook) == waiting.code
 
     def _waiting_ids(self) -> set[str]:
         return {w.kernel_id for w in self._waiting.values() if w.kernel_id is not None}
