@@ -114,6 +114,10 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<ExitCode> {
         "    (notebooks/ is the root; {}. Ctrl-C stops it.)",
         if browser { "a browser opens by itself" } else { "no display here, so open the URL yourself" }
     );
+    eprintln!(
+        "    (a Rust kernel is being made ready in notebooks/ and in notebooks/solutions/, its first cell run: \
+         about half a minute; a notebook opened there takes it)"
+    );
     let status = child.wait().context("lost track of JupyterLab")?;
     if status.success() || status.code().is_none() {
         Ok(ExitCode::SUCCESS)
