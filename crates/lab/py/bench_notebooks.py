@@ -56,6 +56,29 @@ def tags(cell) -> set[str]:
     return set(cell.get("metadata", {}).get("tags", []))
 
 
+class Outputs:
+    """What a cell's messages say: its errors, its stderr, and whether it failed (a panic included)."""
+
+    def __init__(self) -> None:
+        self.failed = False
+        self.problems: list[str] = []
+        self.stderr: list[str] = []
+
+    def take(self, kind: str, content: dict) -> None:
+        if kind == "error":
+            self.failed = True
+            self.problems.append(content.get("evalue", ""))
+        elif kind == "stream" and content.get("name") == "stderr":
+            self.stderr.append(content.get("text", ""))
+        elif kind == "execute_reply" and content.get("status") == "error":
+            self.failed = True
+
+    def verdict(self) -> tuple[bool, str]:
+        """(ok, text of errors and stderr)."""
+        text = "\n".join(self.problems + self.stderr)
+        return not self.failed and "panicked at" not in text, text
+
+
 class Kernel:
     """One kernel, driven as Jupyter drives it: execute requests, iopub until idle."""
 
@@ -73,7 +96,7 @@ class Kernel:
         """Runs `code`; returns (seconds until idle, ok, text of errors and stderr)."""
         started = time.monotonic()
         msg_id = self.kc.execute(code, store_history=True)
-        ok, problems, stderr = True, [], []
+        outputs = Outputs()
         deadline = started + self.timeout
         while True:
             left = deadline - time.monotonic()
@@ -88,22 +111,14 @@ class Kernel:
             kind, content = msg["msg_type"], msg["content"]
             if kind == "status" and content.get("execution_state") == "idle":
                 break
-            if kind == "error":
-                ok = False
-                problems.append(content.get("evalue", ""))
-            elif kind == "stream" and content.get("name") == "stderr":
-                stderr.append(content.get("text", ""))
+            outputs.take(kind, content)
         seconds = time.monotonic() - started
         # The reply to this request: a reply left over from an earlier one is not this cell's.
         reply = self.kc.get_shell_msg(timeout=self.timeout)
         while reply["parent_header"].get("msg_id") != msg_id:
             reply = self.kc.get_shell_msg(timeout=self.timeout)
-        if reply["content"].get("status") == "error":
-            ok = False
-        text = "\n".join(problems + stderr)
-        if "panicked at" in text:
-            ok = False
-        return seconds, ok, text
+        outputs.take(reply["msg_type"], reply["content"])
+        return (seconds, *outputs.verdict())
 
     def stop(self) -> None:
         self.kc.stop_channels()
@@ -176,7 +191,7 @@ class ServerKernel:
         started = time.monotonic()
         msg_id = self.send("execute_request", {"code": code, "silent": False, "store_history": True,
                                                "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
-        ok, problems, stderr = True, [], []
+        outputs = Outputs()
         idle = replied = False
         deadline = started + self.timeout
         while not (idle and replied):
@@ -191,18 +206,9 @@ class ServerKernel:
             kind, content = msg["msg_type"], msg["content"]
             if kind == "status" and content.get("execution_state") == "idle":
                 idle = True
-            elif kind == "execute_reply":
-                replied = True
-                ok = ok and content.get("status") != "error"
-            elif kind == "error":
-                ok = False
-                problems.append(content.get("evalue", ""))
-            elif kind == "stream" and content.get("name") == "stderr":
-                stderr.append(content.get("text", ""))
-        text = "\n".join(problems + stderr)
-        if "panicked at" in text:
-            ok = False
-        return time.monotonic() - started, ok, text
+            replied = replied or kind == "execute_reply"
+            outputs.take(kind, content)
+        return (time.monotonic() - started, *outputs.verdict())
 
     def stop(self) -> None:
         self.ws.close()

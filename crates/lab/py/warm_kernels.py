@@ -135,9 +135,7 @@ class WarmKernelManager(AsyncMappingKernelManager):
         try:
             kernel_id = await super().start_kernel(path=path, kernel_name=self.warm_kernel_name)
         except Exception as err:  # the notebook will start its own and show why
-            self.log.warning("no kernel waits in %r: it did not start (%s)", path or "/", err)
-            self._failed.add(path)
-            self._waiting.pop(path, None)
+            self._give_up(path, waiting, f"it did not start ({err})")
             return None
         waiting.kernel_id = kernel_id
         code = waiting.code
@@ -153,13 +151,18 @@ class WarmKernelManager(AsyncMappingKernelManager):
             except Exception as err:
                 error = f"{type(err).__name__}: {err}"
         if error is not None:
-            self.log.warning("no kernel waits in %r: its first cell failed there (%s)", path or "/", error)
-            self._failed.add(path)
-            self._waiting.pop(path, None)
+            self._give_up(path, waiting, f"its first cell failed there ({error})")
             await self._discard(kernel_id)
             return None
         self.log.info("a kernel waits, ready, in %r (%.1f s to make ready)", path or "/", time.monotonic() - began)
         return kernel_id
+
+    def _give_up(self, path: str, waiting: Waiting, why: str) -> None:
+        """No kernel waits in `path` until a notebook opens there again."""
+        self.log.warning("no kernel waits in %r: %s", path or "/", why)
+        self._failed.add(path)
+        if self._waiting.get(path) is waiting:
+            del self._waiting[path]
 
     async def _run(self, kernel_id: str, code: str) -> str | None:
         """Runs `code` in the kernel: None when it succeeds, else what went wrong."""
