@@ -232,6 +232,7 @@ fn quads_avx2(lanes: &mut [[u64; 4]; 4], carry: f64, out: &mut [f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stream::draw::{layer_point, next, to_unit};
     use crate::stream::stream;
 
     /// Lane k's state, as the one-at-a-time generator holds it.
@@ -289,6 +290,54 @@ mod tests {
             portable.fill_portable(&mut b);
             assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "seed {seed}");
             assert_eq!(fast, portable);
+        }
+    }
+
+    /// What one exponential draw meets in the ziggurat: the wedge, the tail,
+    /// a point the squeeze cannot settle, a rejected point (a second round).
+    fn cases(state: &mut [u64; 4], seen: &mut [usize; 4]) {
+        let (mut i, mut x) = layer_point(next(state));
+        while x >= ziggurat::X[i + 1] {
+            if i == 0 {
+                seen[1] += 1;
+                next(state);
+                return;
+            }
+            seen[0] += 1;
+            let (x0, x1, f0, f1) = (ziggurat::X[i], ziggurat::X[i + 1], ziggurat::F[i], ziggurat::F[i + 1]);
+            let f = f1 + (f0 - f1) * to_unit(next(state));
+            let below_tangent = f < f0 * (1.0 + (x0 - x));
+            let above_chord = f > f1 + (f0 - f1) * (x - x1) / (x0 - x1);
+            seen[2] += usize::from(!below_tangent && !above_chord);
+            if below_tangent || (!above_chord && f < libm::exp(-x)) {
+                return;
+            }
+            seen[3] += 1;
+            (i, x) = layer_point(next(state));
+        }
+    }
+
+    #[test]
+    fn the_vector_code_meets_every_case_of_the_slow_path() {
+        // The same bits as the portable code, over draws that meet each case
+        // of the slow path many times, in every lane.
+        let mut fast = stream(21, 22).spacing_sums();
+        let mut portable = fast.clone();
+        let mut seen = [[0usize; 4]; 4];
+        let mut states = [0, 1, 2, 3].map(|k| lane(&fast, k));
+        let draws = 2_000_000;
+        for j in 0..draws {
+            cases(&mut states[j % 4], &mut seen[j % 4]);
+        }
+        let (mut a, mut b) = (vec![0.0; draws], vec![0.0; draws]);
+        fast.fill(&mut a);
+        portable.fill_portable(&mut b);
+        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+        assert_eq!(fast, portable);
+        for (k, seen) in seen.iter().enumerate() {
+            assert_eq!(lane(&fast, k), states[k], "lane {k}: the cases replayed another number of draws");
+            let [wedge, tail, unsure, rejected] = *seen;
+            assert!(wedge > 5_000 && tail > 50 && unsure > 50 && rejected > 2_000, "lane {k}: {seen:?}");
         }
     }
 
