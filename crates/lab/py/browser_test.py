@@ -249,18 +249,27 @@ def main() -> int:
             failures.append(f"the kernel was not idle within 300 s of opening {args.notebook}")
         say(f"  opened {args.notebook} in JupyterLab; kernel idle after {time.monotonic() - started:.1f} s")
 
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-item[data-command='runmenu:run-all']")
         run_started = time.monotonic()
-        # Run All queues every cell; it has started when a prompt shows [*] or a number.
-        deadline = run_started + 60
-        while time.monotonic() < deadline:
-            prompts = page.locator(".jp-InputPrompt").all_inner_texts()
-            if any("*" in p or any(ch.isdigit() for ch in p) for p in prompts):
+        # Run All queues every cell; it has started when a prompt shows [*] or a number. Once in a
+        # while (seen in one run of many) the menu's Run All starts nothing: the test then says so
+        # and chooses it again, as a student would, up to three times in 60 s.
+        started_any = False
+        for attempt in range(3):
+            page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+            page.click(".lm-Menu-item[data-command='runmenu:run-all']")
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                prompts = page.locator(".jp-InputPrompt").all_inner_texts()
+                if any("*" in p or any(ch.isdigit() for ch in p) for p in prompts):
+                    started_any = True
+                    break
+                time.sleep(0.5)
+            if started_any:
                 break
-            time.sleep(0.5)
-        else:
-            failures.append("Run All started no cell within 60 s")
+            say(f"  Run All started no cell within 20 s (try {attempt + 1} of 3)")
+            page.keyboard.press("Escape")
+        if not started_any:
+            failures.append("Run All started no cell in three tries of 20 s")
         # It is done when the kernel is idle and no prompt shows [*].
         deadline = run_started + args.timeout
         time.sleep(2)
