@@ -9,7 +9,9 @@
 //! - each student version (`notebooks/NAME.ipynb`) equals what `cargo lab gen`
 //!   makes from `notebooks/solutions/NAME.ipynb`;
 //! - no folded hint quotes a line of the solution, and the nbgrader metadata
-//!   (solution cells, grade cells with points) fits the cells.
+//!   (solution cells, grade cells with points) fits the cells;
+//! - no code cell ends in a loop, `if`, `match` or `println!` without a `;`:
+//!   evcxr would show its value, `()`, and compile the cell twice to find out.
 //!
 //! Running the notebooks through Jupyter is `cargo lab run`'s job (and
 //! `cargo lab test`'s): it needs the evcxr kernel and minutes per notebook.
@@ -17,6 +19,7 @@
 use std::path::PathBuf;
 
 use parlab_lab::{exercise, notebook};
+use syn::{Expr, Stmt};
 
 fn notebooks_dir() -> PathBuf {
     parlab_tests::workspace().join("notebooks")
@@ -149,5 +152,80 @@ fn nbgrader_metadata_fits_the_cells() {
         let solutions = notebook::read(&pair.solutions).unwrap_or_else(|err| panic!("{err}"));
         let problems = exercise::nbgrader_problems(&solutions);
         assert!(problems.is_empty(), "{}:\n{}", pair.solutions.display(), problems.join("\n"));
+    }
+}
+
+/// Why a cell's code would show `()`: its last statement is a loop, `if`, `match`, block or
+/// printing macro with no `;`. evcxr first compiles such a tail as `(tail).evcxr_display()`,
+/// which `()` does not have, then compiles the cell again to show `()` with `Debug`: one
+/// wasted compile (0.2-0.4 s here) and an `Out: ()` under the cell. `:` lines are evcxr's.
+fn unit_tail(code: &str) -> Option<String> {
+    let rust: String = code.lines().filter(|l| !l.trim_start().starts_with(':')).map(|l| format!("{l}\n")).collect();
+    // Cells that do not parse (none should) are left to the kernel run to report.
+    let block: syn::Block = syn::parse_str(&format!("{{\n{rust}}}")).ok()?;
+    let what = match block.stmts.last()? {
+        Stmt::Expr(Expr::ForLoop(_), None) => "a `for` loop",
+        Stmt::Expr(Expr::While(_), None) => "a `while` loop",
+        Stmt::Expr(Expr::Loop(_), None) => "a `loop`",
+        Stmt::Expr(Expr::If(i), None) if i.else_branch.is_none() => "an `if` without `else`",
+        Stmt::Expr(Expr::Match(_), None) => "a `match`",
+        Stmt::Expr(Expr::Macro(m), None) if is_printing(&m.mac) => "a printing macro",
+        Stmt::Macro(m) if m.semi_token.is_none() && is_printing(&m.mac) => "a printing macro",
+        _ => return None,
+    };
+    Some(what.to_string())
+}
+
+fn is_printing(mac: &syn::Macro) -> bool {
+    mac.path
+        .get_ident()
+        .is_some_and(|name| ["println", "print", "eprintln", "eprint"].contains(&name.to_string().as_str()))
+}
+
+#[test]
+fn no_cell_ends_in_a_value_evcxr_would_show_as_unit() {
+    each_notebook(
+        |nb| {
+            nb["cells"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .filter(|(_, cell)| notebook::is_code(cell))
+                .filter_map(|(index, cell)| {
+                    unit_tail(&notebook::source(cell))
+                        .map(|what| format!("cell {} ends in {what} with no `;`", index + 1))
+                })
+                .collect()
+        },
+        "end the cell's last statement with `;`: evcxr shows a final value, and for `()` it compiles the cell twice",
+    );
+}
+
+#[test]
+fn unit_tails_are_found_and_values_are_left_alone() {
+    let found = [
+        "let a = 1;\nfor i in 0..a {\n    println!(\"{i}\");\n}",
+        ":opt 0\nwhile false {}",
+        "if true { println!(\"yes\"); }",
+        "match 1 { _ => println!(\"one\") }",
+        "println!(\"done\")",
+        "fn f() {}\nloop { break }",
+    ];
+    for code in found {
+        assert!(unit_tail(code).is_some(), "not found in {code:?}");
+    }
+    let left = [
+        "for i in 0..2 {\n    println!(\"{i}\");\n};",
+        "println!(\"done\");",
+        "parlab_viz::text_table(&rows)",
+        "let x = if true { 1 } else { 2 };\nx",
+        "if true { 1 } else { 2 }",
+        "fn f() {\n    for _ in 0..1 {}\n}",
+        "let v = vec![1];",
+        "// only a comment",
+    ];
+    for code in left {
+        assert_eq!(unit_tail(code), None, "flagged: {code:?}");
     }
 }
