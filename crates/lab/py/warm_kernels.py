@@ -67,7 +67,7 @@ def first_dep_cell(folder: Path) -> str | None:
 # Code of the shapes the notebooks' cells are made of: iterator chains, closures, a generic
 # fn taking a closure, `?`, formatting. rust-analyzer infers the warm-up closure's body, and
 # what it works out about std's traits on the way stays cached for the cells that follow:
-# without it, a notebook's first cell with such code waits 0.4-0.9 s longer for its types.
+# without it, a notebook's first cell with such code waits 0.3-0.8 s longer for its types.
 WARM_UP_BODY = """
     fn twice<T>(mut f: impl FnMut() -> T) -> T { f(); f() }
     let xs: Vec<f64> = (1..=10u64).step_by(2).map(|i| i as f64 * 0.5).collect();
