@@ -155,25 +155,25 @@ fn nbgrader_metadata_fits_the_cells() {
     }
 }
 
-/// Why a cell's code would show `()`: its last statement is a loop, `if`, `match`, block or
-/// printing macro with no `;`. evcxr first compiles such a tail as `(tail).evcxr_display()`,
-/// which `()` does not have, then compiles the cell again to show `()` with `Debug`: one
-/// wasted compile (0.2-0.4 s here) and an `Out: ()` under the cell. `:` lines are evcxr's.
-fn unit_tail(code: &str) -> Option<String> {
+/// Why a cell's code would show `()`: its last statement is a loop, an `if` without `else`,
+/// a `match` or a printing macro, with no `;`. evcxr first compiles such a tail as
+/// `(tail).evcxr_display()`, which `()` does not have, then compiles the cell again to show
+/// `()` with `Debug`: one wasted compile (0.2-0.4 s here) and an `Out: ()` under the cell.
+/// `:` lines are evcxr's.
+fn unit_tail(code: &str) -> Option<&'static str> {
     let rust: String = code.lines().filter(|l| !l.trim_start().starts_with(':')).map(|l| format!("{l}\n")).collect();
     // Cells that do not parse (none should) are left to the kernel run to report.
     let block: syn::Block = syn::parse_str(&format!("{{\n{rust}}}")).ok()?;
-    let what = match block.stmts.last()? {
-        Stmt::Expr(Expr::ForLoop(_), None) => "a `for` loop",
-        Stmt::Expr(Expr::While(_), None) => "a `while` loop",
-        Stmt::Expr(Expr::Loop(_), None) => "a `loop`",
-        Stmt::Expr(Expr::If(i), None) if i.else_branch.is_none() => "an `if` without `else`",
-        Stmt::Expr(Expr::Match(_), None) => "a `match`",
-        Stmt::Expr(Expr::Macro(m), None) if is_printing(&m.mac) => "a printing macro",
-        Stmt::Macro(m) if m.semi_token.is_none() && is_printing(&m.mac) => "a printing macro",
-        _ => return None,
-    };
-    Some(what.to_string())
+    match block.stmts.last()? {
+        Stmt::Expr(Expr::ForLoop(_), None) => Some("a `for` loop"),
+        Stmt::Expr(Expr::While(_), None) => Some("a `while` loop"),
+        Stmt::Expr(Expr::Loop(_), None) => Some("a `loop`"),
+        Stmt::Expr(Expr::If(i), None) if i.else_branch.is_none() => Some("an `if` without `else`"),
+        Stmt::Expr(Expr::Match(_), None) => Some("a `match`"),
+        Stmt::Expr(Expr::Macro(m), None) if is_printing(&m.mac) => Some("a printing macro"),
+        Stmt::Macro(m) if m.semi_token.is_none() && is_printing(&m.mac) => Some("a printing macro"),
+        _ => None,
+    }
 }
 
 fn is_printing(mac: &syn::Macro) -> bool {
