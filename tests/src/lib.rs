@@ -42,6 +42,26 @@ pub fn parlab_bin() -> &'static Path {
     })
 }
 
+/// Writes `text` to `path` as an executable script (mode 755), by way of a
+/// child `sh`, so that this process never holds the file open for writing.
+///
+/// Tests run on many threads, and a child that another thread forks copies
+/// every open descriptor until it calls exec: had this process written the
+/// script itself, such a child could still hold it open for writing when a
+/// test starts it, and Linux refuses to run it ("Text file busy").
+pub fn write_script(path: &Path, text: &str) {
+    use std::io::Write;
+    let mut sh = Command::new("sh")
+        .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    sh.stdin.take().expect("a pipe to sh").write_all(text.as_bytes()).expect("sh reads the script");
+    let status = sh.wait().expect("sh runs");
+    assert!(status.success(), "writing {} failed", path.display());
+}
+
 /// Builds binary `bin` of `package` with the tests' profile, once per call, and returns its path.
 pub fn build_binary(package: &str, bin: &str) -> PathBuf {
     build_binary_with(package, bin, &[])

@@ -134,9 +134,7 @@ fn a_worker_that_dies_is_named_and_never_hangs() {
         std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-dead-worker-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
-    std::fs::write(&script, "#!/bin/sh\necho 'worker: out of memory' >&2\nexit 3\n").unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    parlab_tests::write_script(&script, "#!/bin/sh\necho 'worker: out of memory' >&2\nexit 3\n");
     let err = process::sweep_with_program(&script, lecture(), &setup, &sweep::below(100), 2).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, Error::Worker { .. }), "{text}");
@@ -158,13 +156,10 @@ fn a_killed_worker_is_reported() {
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
     let real = parlab_bin().display().to_string();
-    std::fs::write(
+    parlab_tests::write_script(
         &script,
-        format!("#!/bin/sh\nexec 3<&0\n\"{real}\" \"$@\" <&3 &\nsleep 0.3\nkill -9 $!\nkill -9 $$\n"),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        &format!("#!/bin/sh\nexec 3<&0\n\"{real}\" \"$@\" <&3 &\nsleep 0.3\nkill -9 $!\nkill -9 $$\n"),
+    );
     let setup = Setup::for_entry(lecture()).with_rule(Rule::MonteCarlo);
     let slow = vec![20_000_000; 40]; // seconds of work: the kill lands mid-sweep
     let err = process::sweep_with_program(&script, lecture(), &setup, &slow, 2).unwrap_err();
@@ -177,12 +172,10 @@ fn a_killed_worker_is_reported() {
 /// A stand-in for the `parlab` program: a shell script at `dir/parlab` (the
 /// directory is made fresh, named by `what` and this test run).
 fn script(what: &str, text: &str) -> std::path::PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
-    std::fs::write(&script, text).unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    parlab_tests::write_script(&script, text);
     script
 }
 

@@ -581,8 +581,7 @@ fn a_worker_program_that_dies_is_an_error_not_a_hang() {
     assert!(line.contains("/nonexistent/parlab"), "{line}");
     // A worker that takes its header and one batch, then dies mid-sweep.
     let script = scratch("dies.sh");
-    std::fs::write(&script, "#!/bin/sh\nread header\nread batch\nexit 3\n").unwrap();
-    make_executable(&script);
+    parlab_tests::write_script(&script, "#!/bin/sh\nread header\nread batch\nexit 3\n");
     let line = fails_cleanly_with(&sweep, &[("PARLAB_BIN", &script)]);
     assert!(line.contains("worker process") && line.contains('3'), "{line}");
     // The same for the blocks of one estimate.
@@ -653,15 +652,6 @@ fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
-
-#[cfg(unix)]
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn make_executable(_: &Path) {}
 
 // --- bench -------------------------------------------------------------------
 

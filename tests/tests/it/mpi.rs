@@ -378,12 +378,10 @@ fn a_hostfile_goes_to_mpiexec() {
 
 /// A stand-in for the rank binary in the MPI tests' folder: a shell script.
 fn rank_script(name: &str, text: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let dir = parlab_tests::workspace().join("target").join("mpi-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    parlab_tests::write_script(&path, text);
     path
 }
 

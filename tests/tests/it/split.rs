@@ -267,13 +267,11 @@ fn within_a_minute(program: std::path::PathBuf, split: Split, workers: usize) ->
 /// A stand-in for the `parlab` program: a shell script at `dir/parlab` (the
 /// directory is made fresh, named by `what` and this test run).
 fn script(what: &str, text: &str) -> std::path::PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let dir =
         std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-split-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("parlab");
-    std::fs::write(&script, text).unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    parlab_tests::write_script(&script, text);
     script
 }
 
