@@ -82,18 +82,22 @@ WARM_UP_BODY = """
 
 
 def analyzer_warm_up(dep_cell: str) -> str:
-    """A cell that has rust-analyzer (inside evcxr) read std and the crates of `dep_cell`.
+    """A cell that has rust-analyzer (inside evcxr) read std and the crates of `dep_cell`,
+    and turns on evcxr's support for `?` in cells.
 
     evcxr asks rust-analyzer for the type of each variable a cell makes; the first time,
     it reads std and every crate, seconds of work, and each new shape of code (an iterator
-    chain, a closure passed to a generic fn) costs more the first time it is met. A closure
-    makes it do that work (its `use` lines load the crates, its body the shapes), and as
-    evcxr keeps no closure between cells, the cell fails and leaves nothing behind.
+    chain, a closure passed to a generic fn) costs more the first time it is met. The cell
+    makes one variable, `warm_up` (a `()`), so rust-analyzer infers the whole cell, with a
+    closure that is never called: its `use` lines load the crates, its body the shapes.
+    Its last line is a `?`: evcxr compiles a cell's code without `?` support until a cell
+    fails for want of it (one failed compile, 0.1-0.2 s, in the notebook's first `?` cell
+    otherwise), and keeps it on once the cell succeeds.
     """
     crates = [line.split()[1].split("=")[0].replace("-", "_") for line in dep_cell.splitlines()]
     # In a block of their own, so the crates' names (parlab's `Result`) do not shadow std's in the body.
     uses = " ".join(f"use {name}::*;" for name in crates)
-    return f"let warm_up = || {{ {{ {uses} }} {WARM_UP_BODY.strip()} }};"
+    return f"let warm_up = {{ let _shapes = || {{ {{ {uses} }} {WARM_UP_BODY.strip()} }}; }}; Ok::<(), String>(())?;"
 
 
 class Waiting:
@@ -164,8 +168,10 @@ class WarmKernelManager(AsyncMappingKernelManager):
             try:
                 error = await asyncio.wait_for(self._run(kernel_id, code), self.warm_timeout)
                 if error is None:
-                    # Fails on purpose (see analyzer_warm_up); only a dead kernel counts.
-                    await asyncio.wait_for(self._run(kernel_id, analyzer_warm_up(code)), self.warm_timeout)
+                    # Only a dead kernel counts: without the warm-up, the kernel still answers, more slowly.
+                    warm = await asyncio.wait_for(self._run(kernel_id, analyzer_warm_up(code)), self.warm_timeout)
+                    if warm is not None:
+                        self.log.warning("the warm-up cell failed in %r (%s): the first cells will be slower", path or "/", warm)
                     if not await self.get_kernel(kernel_id).is_alive():
                         error = "the kernel died"
             except Exception as err:
