@@ -130,18 +130,14 @@ fn a_panicking_integrand_is_an_error_and_the_pool_survives() {
 fn a_worker_that_dies_is_named_and_never_hangs() {
     let setup = Setup::for_entry(lecture());
     // A worker program that exits at once, before answering anything.
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-dead-worker-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("parlab");
-    parlab_tests::write_script(&script, "#!/bin/sh\necho 'worker: out of memory' >&2\nexit 3\n");
+    let script = crate::stand_in("dead-worker", "#!/bin/sh\necho 'worker: out of memory' >&2\nexit 3\n");
     let err = process::sweep_with_program(&script, lecture(), &setup, &sweep::below(100), 2).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, Error::Worker { .. }), "{text}");
     assert!(text.starts_with("worker process "), "{text}");
     assert!(text.contains(") exited with status 3") && text.contains("; it said: worker: out of memory"), "{text}");
     // A program that does not exist.
-    let err = process::sweep_with_program(&dir.join("missing"), lecture(), &setup, &[10], 2).unwrap_err();
+    let err = process::sweep_with_program(&script.with_file_name("missing"), lecture(), &setup, &[10], 2).unwrap_err();
     assert!(matches!(err, Error::WorkerProgram { .. }), "{err}");
 }
 
@@ -151,13 +147,9 @@ fn a_killed_worker_is_reported() {
     // wrapper with it: the parent must name it, not wait for it. (The worker
     // reads the pipe through fd 3: sh gives a job started with `&` /dev/null
     // as its stdin, before any `<&0`.)
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-killed-worker-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("parlab");
     let real = parlab_bin().display().to_string();
-    parlab_tests::write_script(
-        &script,
+    let script = crate::stand_in(
+        "killed-worker",
         &format!("#!/bin/sh\nexec 3<&0\n\"{real}\" \"$@\" <&3 &\nsleep 0.3\nkill -9 $!\nkill -9 $$\n"),
     );
     let setup = Setup::for_entry(lecture()).with_rule(Rule::MonteCarlo);
@@ -167,16 +159,6 @@ fn a_killed_worker_is_reported() {
     let text = err.to_string();
     let sentence = "was killed by signal 9 (SIGKILL) while computing n = 20000000";
     assert!(text.starts_with("worker process ") && text.contains(") ") && text.contains(sentence), "{text}");
-}
-
-/// A stand-in for the `parlab` program: a shell script at `dir/parlab` (the
-/// directory is made fresh, named by `what` and this test run).
-fn script(what: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-{what}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("parlab");
-    parlab_tests::write_script(&script, text);
-    script
 }
 
 #[test]
@@ -210,7 +192,7 @@ fn a_worker_killed_mid_batch_is_an_error_naming_it() {
     // Real workers, killed with SIGKILL (and their wrappers with them) while
     // they work through batches of tasks of different sizes.
     let real = parlab_bin().display().to_string();
-    let script = script(
+    let script = crate::stand_in(
         "killed-mid-batch",
         &format!("#!/bin/sh\nexec 3<&0\n\"{real}\" \"$@\" <&3 &\nsleep 0.5\nkill -9 $!\nkill -9 $$\n"),
     );
@@ -238,7 +220,7 @@ fn a_panic_in_a_batch_is_an_error_not_a_hang() {
     // A worker whose integrand panics on n = 7 answers with the panic (as
     // `serve` does), and then does not exit: the parent must not wait for it.
     let panicked = r#"{"index":2,"n":7,"error":"the integrand panicked while computing n = 7: gave up at 0.5","start":0.002,"end":0.003}"#;
-    let answers = script(
+    let answers = crate::stand_in(
         "panic-answered",
         &format!("#!/bin/sh\nread header\nread one\nread two\necho '{first}'\necho '{panicked}'\nexec sleep 30\n"),
     );
@@ -252,7 +234,7 @@ fn a_panic_in_a_batch_is_an_error_not_a_hang() {
         }
     );
     // A worker that panics outside a task dies mid-batch: named, with its last words.
-    let dies = script(
+    let dies = crate::stand_in(
         "panic-died",
         &format!(
             "#!/bin/sh\nread header\nread one\nread two\necho '{first}'\necho \"thread 'main' panicked at src/main.rs:1:1: gave up\" >&2\nexit 101\n"
@@ -265,7 +247,7 @@ fn a_panic_in_a_batch_is_an_error_not_a_hang() {
         "{text}"
     );
     // An answer to a task that was not due is refused, not filed under another.
-    let wrong = script(
+    let wrong = crate::stand_in(
         "wrong-answer",
         "#!/bin/sh\nread header\nread one\necho '{\"index\":0,\"n\":5,\"value\":0.5,\"start\":0.0,\"end\":0.0}'\nexec sleep 30\n",
     );

@@ -26,3 +26,13 @@ mod mpi;
 mod notebooks;
 mod properties;
 mod split;
+
+/// A stand-in for the `parlab` program: a shell script at `parlab` in a folder
+/// of its own, named by `what` (unique in this binary) and this test run.
+fn stand_in(what: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("parlab");
+    parlab_tests::write_script(&script, text);
+    script
+}

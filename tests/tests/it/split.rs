@@ -264,15 +264,9 @@ fn within_a_minute(program: std::path::PathBuf, split: Split, workers: usize) ->
     result.recv_timeout(std::time::Duration::from_secs(60)).expect("the split on worker processes hung")
 }
 
-/// A stand-in for the `parlab` program: a shell script at `dir/parlab` (the
-/// directory is made fresh, named by `what` and this test run).
+/// A stand-in for the `parlab` program, in a folder named `split-<what>`.
 fn script(what: &str, text: &str) -> std::path::PathBuf {
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parlab-split-{what}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("parlab");
-    parlab_tests::write_script(&script, text);
-    script
+    crate::stand_in(&format!("split-{what}"), text)
 }
 
 /// A real worker behind a wrapper that passes its input on through a fifo
