@@ -120,6 +120,14 @@ pub enum Error {
         "cannot start the worker program {program}: {message}: build it with `cargo build --release -p parlab-cli`, or set PARLAB_BIN to the `parlab` binary"
     )]
     WorkerProgram { program: String, message: String },
+    /// The `parlab` command, run from a program ([`process::parlab_command`](crate::process::parlab_command)),
+    /// failed: `message` is its one-line error, or how it ended.
+    #[error("parlab {command}: {message}")]
+    Command { command: String, message: String },
+    /// Text that is not the JSON object `parlab sweep --json` prints
+    /// ([`sweep::Printed::from_json`](crate::sweep::Printed::from_json)).
+    #[error("not the JSON of `parlab sweep --json`: {message}")]
+    NotASweep { message: String },
 }
 
 /// The text of a panic payload.

@@ -19,4 +19,4 @@
 //! the layer below the backends, and [`run`] from the dispatcher above them.
 
 pub use crate::dispatch::run;
-pub use crate::task::{Backend, MAX_TOTAL_POINTS, Point, Sweep, Task, accepted_below, below, check, doubling};
+pub use crate::task::{Backend, MAX_TOTAL_POINTS, Point, Printed, Sweep, Task, accepted_below, below, check, doubling};

@@ -296,6 +296,65 @@ fn integrate_json_has_the_documented_fields() {
     assert!(got["error_estimate"].as_f64().is_some_and(|e| e > 0.0));
 }
 
+/// `parlab::sweep::Printed` reads what `parlab sweep --json` prints, run by
+/// `parlab::process::parlab_command` as notebook 06 runs it, with every bit.
+#[test]
+fn printed_reads_the_commands_json_back_with_every_bit() {
+    use parlab::process::parlab_command_with_program;
+    use parlab::sweep::{self, Printed};
+    let setup = parlab::Setup::new(0.0, 1.0).unwrap().with_seed(7);
+    let reference =
+        parlab::serial::sweep(parlab::catalogue::get("lecture").unwrap(), &setup, &sweep::below(300)).unwrap();
+    for (backend, threads, label) in
+        [("serial", "1", "serial(1)"), ("rayon", "2", "rayon(2)"), ("process", "2", "process(2)")]
+    {
+        let args =
+            ["sweep", "--integrand", "lecture", "--rule", "lecture", "--seed", "7", "--samples", "300", "--json"];
+        let json = parlab_command_with_program(
+            parlab_tests::parlab_bin(),
+            &[&args[..], &["--backend", backend, "--threads", threads]].concat(),
+        )
+        .unwrap();
+        let printed = Printed::from_json(&json).unwrap();
+        assert_eq!(printed.label(), label);
+        assert!(printed.same_bits(&reference), "{label}: not the serial bits");
+        assert_eq!(printed.points, reference.points, "{label}: evaluations or estimates differ");
+        assert_eq!(printed.tasks.len(), 300, "{label}");
+        for (i, task) in printed.tasks.iter().enumerate() {
+            assert_eq!((task.index, task.n), (i, i as u64), "{label}");
+            assert!(
+                task.worker < printed.workers && task.start <= task.end && task.end <= printed.elapsed,
+                "{label}: {task:?}"
+            );
+        }
+    }
+    // A sweep of other bits is told apart.
+    let other = parlab_command_with_program(
+        parlab_tests::parlab_bin(),
+        &["sweep", "--integrand", "lecture", "--rule", "lecture", "--seed", "8", "--samples", "300", "--json"],
+    )
+    .unwrap();
+    assert!(!Printed::from_json(&other).unwrap().same_bits(&reference));
+}
+
+/// A failed command is its one-line error, named by its subcommand; what it
+/// printed without `--json` is not a sweep's JSON.
+#[test]
+fn parlab_command_gives_the_commands_one_line_error() {
+    use parlab::process::parlab_command_with_program;
+    let bin = parlab_tests::parlab_bin();
+    let error = parlab_command_with_program(bin, &["sweep", "--integrand", "nonesuch", "--samples", "10"]).unwrap_err();
+    let shown = error.to_string();
+    assert!(matches!(&error, parlab::Error::Command { command, .. } if command == "sweep"), "{error:?}");
+    assert!(shown.starts_with("parlab sweep: unknown integrand `nonesuch`"), "{shown}");
+    assert_eq!(shown.lines().count(), 1, "{shown}");
+    let missing = parlab_command_with_program(Path::new("/nonexistent/parlab"), &["sweep"]).unwrap_err().to_string();
+    assert!(missing.starts_with("parlab sweep: cannot run /nonexistent/parlab: "), "{missing}");
+    let text = parlab_command_with_program(bin, &["sweep", "--integrand", "lecture", "--samples", "10"]).unwrap();
+    let refused = parlab::sweep::Printed::from_json(&text).unwrap_err().to_string();
+    assert!(refused.starts_with("not the JSON of `parlab sweep --json`: "), "{refused}");
+}
+
 #[test]
 fn sweep_json_has_the_documented_fields() {
     let got = json(&[

@@ -141,6 +141,25 @@ fn every_rank_count_gives_the_serial_bits_both_ways() {
     }
 }
 
+/// Notebook 06's path: `parlab_command` starts the MPI run, and `Printed` reads
+/// rank 0's JSON back with the bits of `serial::sweep` in this process.
+#[test]
+fn printed_reads_an_mpi_sweep_as_notebook_06_does() {
+    use parlab::sweep::{self, Printed};
+    let json = parlab::process::parlab_command_with_program(
+        parlab(),
+        &[&SWEEP[..], &["--integrand", "lecture", "--backend", "mpi", "--threads", "2"]].concat(),
+    )
+    .unwrap();
+    let printed = Printed::from_json(&json).unwrap();
+    let setup = parlab::Setup::new(0.0, 1.0).unwrap().with_seed(5);
+    let here = parlab::serial::sweep(parlab::catalogue::get("lecture").unwrap(), &setup, &sweep::below(400)).unwrap();
+    assert_eq!(printed.label(), "mpi(2)");
+    assert!(printed.same_bits(&here), "rank 0's sweep is not the serial bits");
+    let ranks: BTreeSet<usize> = printed.tasks.iter().map(|t| t.worker).collect();
+    assert_eq!(ranks, BTreeSet::from([0, 1]), "one timeline per rank");
+}
+
 /// 11 blocks of 1000 points, the last one of 250: no rank count from 2 to 4 divides them.
 const INTEGRATE: [&str; 8] = ["integrate", "-n", "10250", "--block-size", "1000", "--seed", "9", "--json"];
 

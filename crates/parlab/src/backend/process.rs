@@ -56,7 +56,7 @@
 //! | `batch.rs` | the schedule: tasks largest first, cut into batches by cost |
 //! | `protocol.rs` | the kinds of line: header, batch, offsets, answer |
 //! | `worker.rs` | [`serve`]: the worker's side |
-//! | `program.rs` | [`worker_program`]: which `parlab` binary the workers run |
+//! | `program.rs` | [`worker_program`]: which `parlab` binary the workers run; [`parlab_command`], that binary run as a command |
 //! | `count.rs` | [`count_in_worker`]: the lesson that processes share no memory |
 
 mod batch;
@@ -71,7 +71,7 @@ mod worker;
 pub use count::{count, count_in_worker, count_in_worker_with_program};
 pub(crate) use parent::sweep_recipe;
 pub use parent::{request_lines, sweep, sweep_with_program};
-pub use program::worker_program;
+pub use program::{parlab_command, parlab_command_with_program, worker_program};
 pub(crate) use split::split_recipe;
 pub use split::{split, split_with_program};
 pub use worker::serve;

@@ -69,13 +69,18 @@ impl Sweep {
 
     /// Whether two sweeps have the same sizes and the same bits in every value.
     pub fn same_bits(&self, other: &Sweep) -> bool {
-        self.points.len() == other.points.len()
-            && self.points.iter().zip(&other.points).all(|(p, q)| {
-                p.n == q.n
-                    && p.value.to_bits() == q.value.to_bits()
-                    && p.error_estimate.map(f64::to_bits) == q.error_estimate.map(f64::to_bits)
-            })
+        same_bits(&self.points, &other.points)
     }
+}
+
+/// Whether two lists of points have the same sizes and the same bits in every value and error estimate.
+pub(crate) fn same_bits(points: &[Point], others: &[Point]) -> bool {
+    points.len() == others.len()
+        && points.iter().zip(others).all(|(p, q)| {
+            p.n == q.n
+                && p.value.to_bits() == q.value.to_bits()
+                && p.error_estimate.map(f64::to_bits) == q.error_estimate.map(f64::to_bits)
+        })
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Which `parlab` binary the workers run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -27,4 +27,45 @@ pub fn worker_program() -> Result<PathBuf> {
     }
     which::which("parlab")
         .map_err(|_| Error::WorkerProgram { program: "parlab".into(), message: "it was not found".into() })
+}
+
+/// Runs the `parlab` command ([`worker_program`]) with `args`, as a shell
+/// would, and hands back its standard output.
+///
+/// A command that fails gives [`Error::Command`] with its one-line error
+/// (every `parlab` error is one line, `error: …`, on standard error), or how
+/// it ended when it printed none. Notebook 06 runs `parlab sweep --backend mpi`
+/// with it, and reads the output with [`sweep::Printed`](crate::sweep::Printed).
+///
+/// ```no_run
+/// let json = parlab::process::parlab_command(&["sweep", "--integrand", "lecture", "--samples", "100", "--json"])?;
+/// let printed = parlab::sweep::Printed::from_json(&json)?;
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn parlab_command(args: &[&str]) -> Result<String> {
+    let program = worker_program().map_err(|e| command_failed(args, e.to_string()))?;
+    parlab_command_with_program(&program, args)
+}
+
+/// [`parlab_command`] with a given `parlab` binary.
+pub fn parlab_command_with_program(program: &Path, args: &[&str]) -> Result<String> {
+    let out =
+        std::process::Command::new(program).args(args).stdin(std::process::Stdio::null()).output().map_err(|e| {
+            command_failed(args, format!("cannot run {}: {e}: build it with `cargo lab setup`", program.display()))
+        })?;
+    if out.status.success() {
+        return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let message = match stderr.lines().find_map(|line| line.strip_prefix("error: ")) {
+        Some(line) => line.to_string(),
+        None if stderr.trim().is_empty() => format!("it failed ({}) and printed no error", out.status),
+        None => stderr.trim().to_string(),
+    };
+    Err(command_failed(args, message))
+}
+
+/// The error of a `parlab` command run with `args`, named by its subcommand.
+fn command_failed(args: &[&str], message: String) -> Error {
+    Error::Command { command: args.first().copied().unwrap_or_default().to_string(), message }
 }
