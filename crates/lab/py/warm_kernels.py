@@ -80,6 +80,12 @@ WARM_UP_BODY = """
     Ok::<(), String>(())
 """
 
+# What `warm_up` holds when the cell loads parlab. The first variable whose type names
+# parlab's error (a `Result` a cell keeps, or what a parlab call returns) costs rust-analyzer
+# 0.2-0.3 s more the first time, in whichever cell makes it; a variable of that type here
+# pays it before the notebook opens.
+WARM_UP_VALUE = "None::<parlab::Error>"
+
 
 def analyzer_warm_up(dep_cell: str) -> str:
     """A cell that has rust-analyzer (inside evcxr) read std and the crates of `dep_cell`,
@@ -88,8 +94,9 @@ def analyzer_warm_up(dep_cell: str) -> str:
     evcxr asks rust-analyzer for the type of each variable a cell makes; the first time,
     it reads std and every crate, seconds of work, and each new shape of code (an iterator
     chain, a closure passed to a generic fn) costs more the first time it is met. The cell
-    makes one variable, `warm_up` (a `()`), so rust-analyzer infers the whole cell, with a
-    closure that is never called: its `use` lines load the crates, its body the shapes.
+    makes one variable, `warm_up` (`WARM_UP_VALUE`, or `()` without parlab), so rust-analyzer
+    infers the whole cell, with a closure that is never called: its `use` lines load the
+    crates, its body the shapes.
     Its last line is a `?`: evcxr compiles a cell's code without `?` support until a cell
     fails for want of it (one failed compile, 0.1-0.2 s, in the notebook's first `?` cell
     otherwise), and keeps it on once the cell succeeds.
@@ -97,7 +104,8 @@ def analyzer_warm_up(dep_cell: str) -> str:
     crates = [line.split()[1].split("=")[0].replace("-", "_") for line in dep_cell.splitlines()]
     # In a block of their own, so the crates' names (parlab's `Result`) do not shadow std's in the body.
     uses = " ".join(f"use {name}::*;" for name in crates)
-    return f"let warm_up = {{ let _shapes = || {{ {{ {uses} }} {WARM_UP_BODY.strip()} }}; }}; Ok::<(), String>(())?;"
+    value = WARM_UP_VALUE if "parlab" in crates else "()"
+    return f"let warm_up = {{ let _shapes = || {{ {{ {uses} }} {WARM_UP_BODY.strip()} }}; {value} }}; Ok::<(), String>(())?;"
 
 
 class Waiting:

@@ -14,6 +14,7 @@
 //! | `03-parallel` | [`parallel::Pool`], [`parallel::sweep`], [`chunked::sweep`], [`chunked::sweep_dealt`], [`process::sweep`], [`process::request_lines`], [`Portable`], [`stream`], [`sweep::Task`] |
 //! | `04-timing` | [`timing`], [`scaling`], [`Sampler`] |
 //! | `05-lab` | all of the above, and [`exercise`] (the checks of its exercises, and of those in 01 and 02) |
+//! | `06-distributed` | [`process::parlab_command`], [`sweep::Printed`] (the `parlab` command's MPI sweep, read back), [`timing::Timing`] |
 //!
 //! # The serial → parallel change
 //!
