@@ -74,9 +74,10 @@ class Outputs:
             self.failed = True
 
     def verdict(self) -> tuple[bool, str]:
-        """(ok, text of errors and stderr)."""
+        """(ok, text of errors and stderr). Any stderr text fails the cell, as in `cargo lab run`:
+        evcxr prints a `?` error there and nothing else (cells tagged `allow-stderr` are let off)."""
         text = "\n".join(self.problems + self.stderr)
-        return not self.failed and "panicked at" not in text, text
+        return not self.failed and not text.strip(), text
 
 
 class Kernel:

@@ -110,6 +110,11 @@ impl Lab {
         self.target.join("release").join(format!("parlab{}", std::env::consts::EXE_SUFFIX))
     }
 
+    /// The MPI rank binary, next to [`Lab::parlab_bin`] once `cargo lab setup --mpi` built it.
+    pub fn rank_bin(&self) -> PathBuf {
+        self.target.join("release").join(format!("parlab-mpi{}", std::env::consts::EXE_SUFFIX))
+    }
+
     /// The variables every Jupyter process we start gets, so it sees our
     /// kernel and writes only under `target/lab/`.
     pub fn jupyter_env(&self) -> Vec<(&'static str, OsString)> {

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use anyhow::bail;
 
-use crate::lab::{self, Lab};
+use crate::lab::Lab;
 use crate::open;
 use crate::step::{self, note};
 
@@ -75,21 +75,6 @@ pub fn setup(lab: &Lab) -> anyhow::Result<()> {
             bail!("apt-get ran, but {} is still missing: {}", still.join(", "), install_hint());
         }
     }
-    step::run(
-        lab,
-        "cargo build --release -p parlab-mpi --features mpi (the rank binary)",
-        "parlab-mpi-release",
-        Command::new(lab::cargo()).current_dir(&lab.root).args([
-            "build",
-            "--release",
-            "--package",
-            "parlab-mpi",
-            "--features",
-            "mpi",
-            "--bin",
-            "parlab-mpi",
-        ]),
-        "`cargo build --release -p parlab-mpi --features mpi` shows the error",
-    )?;
+    crate::run::build_rank_binary(lab)?;
     Ok(())
 }

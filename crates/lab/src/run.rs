@@ -122,7 +122,8 @@ pub fn is_pristine_student(lab: &Lab, path: &Path) -> bool {
     })
 }
 
-/// Builds the `parlab` worker binary the kernel's `PARLAB_BIN` names (quick when fresh).
+/// Builds the `parlab` worker binary the kernel's `PARLAB_BIN` names (quick when fresh),
+/// and the rank binary next to it when MPI was set up, so the two stay of one build.
 pub fn build_parlab(lab: &Lab) -> anyhow::Result<()> {
     step::run(
         lab,
@@ -137,6 +138,41 @@ pub fn build_parlab(lab: &Lab) -> anyhow::Result<()> {
             "parlab",
         ]),
         "`cargo build --release -p parlab-cli` shows the error",
+    )?;
+    if !lab.parlab_bin().is_file() {
+        bail!(
+            "cargo built parlab-cli, but there is no {}; is CARGO_TARGET_DIR set differently?",
+            lab.parlab_bin().display()
+        );
+    }
+    // parlab refuses a rank binary of another build; without MPICH any more, notebook 06 says what to install.
+    if lab.rank_bin().is_file()
+        && let Err(error) = build_rank_binary(lab)
+    {
+        note(&format!(
+            "warning: the rank binary was not rebuilt ({error}); MPI runs fail until `cargo lab setup --mpi`"
+        ));
+    }
+    Ok(())
+}
+
+/// Builds the MPI rank binary, `parlab-mpi`, next to the release parlab (needs MPICH and libclang).
+pub fn build_rank_binary(lab: &Lab) -> anyhow::Result<()> {
+    step::run(
+        lab,
+        "cargo build --release -p parlab-mpi --features mpi (the rank binary)",
+        "parlab-mpi-release",
+        Command::new(crate::lab::cargo()).current_dir(&lab.root).args([
+            "build",
+            "--release",
+            "--package",
+            "parlab-mpi",
+            "--features",
+            "mpi",
+            "--bin",
+            "parlab-mpi",
+        ]),
+        "`cargo build --release -p parlab-mpi --features mpi` shows the error",
     )?;
     Ok(())
 }

@@ -53,7 +53,7 @@ pub fn run(lab: &Lab, args: &Args) -> anyhow::Result<()> {
     let evcxr = evcxr(lab)?;
     venv(lab)?;
     kernel(lab, &evcxr)?;
-    parlab_binary(lab)?;
+    run::build_parlab(lab)?;
     if args.no_warm {
         note("build cache: warming skipped");
     } else {
@@ -330,30 +330,6 @@ fn copy_logos(lab: &Lab) {
             }
         }
     }
-}
-
-fn parlab_binary(lab: &Lab) -> anyhow::Result<()> {
-    step::run(
-        lab,
-        "cargo build --release -p parlab-cli (the worker binary)",
-        "parlab-release",
-        Command::new(lab::cargo()).current_dir(&lab.root).args([
-            "build",
-            "--release",
-            "--package",
-            "parlab-cli",
-            "--bin",
-            "parlab",
-        ]),
-        "`cargo build --release -p parlab-cli` shows the error",
-    )?;
-    if !lab.parlab_bin().is_file() {
-        bail!(
-            "cargo built parlab-cli, but there is no {}; is CARGO_TARGET_DIR set differently?",
-            lab.parlab_bin().display()
-        );
-    }
-    Ok(())
 }
 
 /// What the template's build depends on: when none of it changed, warming is skipped.
