@@ -348,6 +348,15 @@ fn parlab_command_gives_the_commands_one_line_error() {
     assert!(matches!(&error, parlab::Error::Command { command, .. } if command == "sweep"), "{error:?}");
     assert!(shown.starts_with("parlab sweep: unknown integrand `nonesuch`"), "{shown}");
     assert_eq!(shown.lines().count(), 1, "{shown}");
+    let script = crate::stand_in(
+        "command-says",
+        "#!/bin/sh\necho 'thread main panicked at src/x.rs:1:1:' >&2\necho 'note: run with RUST_BACKTRACE=1' >&2\nexit 101\n",
+    );
+    let said = parlab_command_with_program(&script, &["sweep"]).unwrap_err().to_string();
+    assert_eq!(said, "parlab sweep: it failed (exit status: 101): note: run with RUST_BACKTRACE=1");
+    let silent = crate::stand_in("command-silent", "#!/bin/sh\nexit 3\n");
+    let said = parlab_command_with_program(&silent, &["sweep"]).unwrap_err().to_string();
+    assert_eq!(said, "parlab sweep: it failed (exit status: 3) and printed no error");
     let missing = parlab_command_with_program(Path::new("/nonexistent/parlab"), &["sweep"]).unwrap_err().to_string();
     assert!(missing.starts_with("parlab sweep: cannot run /nonexistent/parlab: "), "{missing}");
     let text = parlab_command_with_program(bin, &["sweep", "--integrand", "lecture", "--samples", "10"]).unwrap();

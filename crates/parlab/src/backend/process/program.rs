@@ -33,8 +33,8 @@ pub fn worker_program() -> Result<PathBuf> {
 /// would, and hands back its standard output.
 ///
 /// A command that fails gives [`Error::Command`] with its one-line error
-/// (every `parlab` error is one line, `error: …`, on standard error), or how
-/// it ended when it printed none. Notebook 06 runs `parlab sweep --backend mpi`
+/// (every `parlab` error is one line, `error: …`, on standard error); from a
+/// program that printed no such line, how it ended and its last line. Notebook 06 runs `parlab sweep --backend mpi`
 /// with it, and reads the output with [`sweep::Printed`](crate::sweep::Printed).
 ///
 /// ```no_run
@@ -57,10 +57,12 @@ pub fn parlab_command_with_program(program: &Path, args: &[&str]) -> Result<Stri
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let message = match stderr.lines().find_map(|line| line.strip_prefix("error: ")) {
-        Some(line) => line.to_string(),
-        None if stderr.trim().is_empty() => format!("it failed ({}) and printed no error", out.status),
-        None => stderr.trim().to_string(),
+    // Its `error: ` line; else its last line (a message, not a backtrace), so the error stays one line.
+    let last = stderr.lines().rev().map(str::trim).find(|line| !line.is_empty());
+    let message = match (stderr.lines().find_map(|line| line.strip_prefix("error: ")), last) {
+        (Some(line), _) => line.to_string(),
+        (None, Some(line)) => format!("it failed ({}): {line}", out.status),
+        (None, None) => format!("it failed ({}) and printed no error", out.status),
     };
     Err(command_failed(args, message))
 }
